@@ -1,0 +1,1 @@
+"""Accord: the platform coalitions run on."""

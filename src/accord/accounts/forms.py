@@ -1,0 +1,16 @@
+from django import forms
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up field: the name other members see."""
+
+    name = forms.CharField(
+        max_length=200,
+        label="Your name",
+        help_text="How other members will see you. You can use a first name or a nickname.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def signup(self, request, user):  # type: ignore[no-untyped-def]
+        user.name = self.cleaned_data["name"].strip()
+        user.save(update_fields=["name"])

@@ -1,0 +1,112 @@
+"""Who may do what in a coalition, declared in one place.
+
+Roles are ranked: a coordinator may do what a member may, a member what an outsider may. Abilities that belong
+to one member group (acting for it, leaving) go to that group's delegates, checked by `may_act_for_group`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from accord.errors import NotAllowed, NotSignedIn
+
+from .models import Affiliation, Coalition, MemberGroup, Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accord.accounts.models import User
+
+    Actor = User | AnonymousUser
+else:
+    Actor = Any
+
+
+class Role(IntEnum):
+    ANONYMOUS = 0
+    OUTSIDER = 1  # signed in, holds no membership (former members included)
+    MEMBER = 2
+    COORDINATOR = 3
+
+
+# ability -> the least role that has it
+ABILITIES: dict[str, Role] = {
+    "view_coalition": Role.ANONYMOUS,  # name, purpose, how many member groups, how to join
+    "apply_to_join": Role.OUTSIDER,
+    "create_coalition": Role.OUTSIDER,
+    "view_members": Role.MEMBER,  # member groups, people, delegates, activity
+    "view_audit_log": Role.MEMBER,
+    "leave_coalition": Role.MEMBER,
+    "manage_coalition": Role.COORDINATOR,  # name, purpose, membership questions
+    "manage_members": Role.COORDINATOR,  # add groups, record and invite people, delegates, coordinators
+    "decide_applications": Role.COORDINATOR,
+}
+
+# What a refusal tells the person, so they know who can do it instead.
+REFUSALS: dict[Role, str] = {
+    Role.OUTSIDER: "Sign in to do this.",
+    Role.MEMBER: "Only members of this coalition can do this.",
+    Role.COORDINATOR: "Only a coordinator of this coalition can do this.",
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An actor's place in one coalition: their role, their person record and the groups they are delegate of."""
+
+    role: Role
+    person: Person | None = None
+    delegate_of: frozenset[int] = field(default_factory=frozenset)
+    member_of: frozenset[int] = field(default_factory=frozenset)
+
+    def can(self, ability: str) -> bool:
+        return self.role >= ABILITIES[ability]
+
+    def is_delegate_of(self, member_group: MemberGroup) -> bool:
+        return member_group.pk in self.delegate_of
+
+
+def standing_in(actor: Actor, coalition: Coalition) -> Standing:
+    if not getattr(actor, "is_authenticated", False):
+        return Standing(Role.ANONYMOUS)
+    person = Person.objects.filter(coalition=coalition, user=actor).first()
+    if person is None or not person.is_active:
+        return Standing(Role.OUTSIDER, person)
+    affiliations = list(
+        Affiliation.objects.filter(person=person, ended_at__isnull=True).values_list("member_group_id", "is_delegate")
+    )
+    return Standing(
+        Role.COORDINATOR if person.is_coordinator else Role.MEMBER,
+        person,
+        delegate_of=frozenset(group_id for group_id, is_delegate in affiliations if is_delegate),
+        member_of=frozenset(group_id for group_id, _ in affiliations),
+    )
+
+
+def require(actor: Actor, coalition: Coalition, ability: str) -> Standing:
+    """The actor's standing, or the refusal that says who may do this."""
+    standing = standing_in(actor, coalition)
+    needed = ABILITIES[ability]
+    if standing.role >= needed:
+        return standing
+    if standing.role == Role.ANONYMOUS:
+        raise NotSignedIn("Sign in to do this.")
+    raise NotAllowed(REFUSALS[needed])
+
+
+def may_act_for_group(standing: Standing, member_group: MemberGroup) -> bool:
+    """A group acts through its delegates."""
+    return member_group.is_active and standing.is_delegate_of(member_group)
+
+
+def may_edit_group(standing: Standing, member_group: MemberGroup) -> bool:
+    return standing.can("manage_members") or may_act_for_group(standing, member_group)
+
+
+def require_group_editor(actor: Actor, member_group: MemberGroup) -> Standing:
+    standing = require(actor, member_group.coalition, "view_members")
+    if not may_edit_group(standing, member_group):
+        raise NotAllowed(f"Only a coordinator or a delegate of {member_group.name} can do this.")
+    return standing

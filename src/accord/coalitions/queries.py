@@ -1,0 +1,207 @@
+"""Every read of coalitions that leaves this app, scoped to what the actor may see.
+
+Each function takes the actor first, checks the ability it needs, and never returns another coalition's rows.
+Lists return querysets so callers can paginate them; related rows are fetched up front (no N+1 on list pages).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accord.errors import NotFound
+
+from .models import Affiliation, Application, AuditEvent, Coalition, Invitation, MemberGroup, Person
+from .permissions import Actor, Role, Standing, require, standing_in
+
+__all__ = [
+    "Role",
+    "Standing",
+    "application",
+    "applications",
+    "audit_events",
+    "coalition_by_slug",
+    "coalitions_of",
+    "invitation_by_token",
+    "invitations",
+    "member_group",
+    "member_groups",
+    "my_applications",
+    "people",
+    "person",
+    "standing_in",
+]
+
+
+def coalition_by_slug(actor: Actor, slug: str) -> Coalition:
+    """Any visitor may see that a coalition exists, its name and purpose, and how to join."""
+    coalition = Coalition.objects.filter(slug=slug).first()
+    if coalition is None:
+        raise NotFound(f"There is no coalition at “{slug}”. Check the address.")
+    return coalition
+
+
+def coalitions_of(actor: Actor) -> QuerySet[Coalition]:
+    """The coalitions the actor is an active member of."""
+    if not getattr(actor, "is_authenticated", False):
+        return Coalition.objects.none()
+    return Coalition.objects.filter(people__user=actor, people__left_at__isnull=True).annotate(
+        active_group_count=Count("member_groups", filter=Q(member_groups__left_at__isnull=True), distinct=True)
+    ).order_by("name")
+
+
+def active_group_count(actor: Actor, coalition: Coalition) -> int:
+    require(actor, coalition, "view_coalition")
+    return MemberGroup.objects.filter(coalition=coalition, left_at__isnull=True).count()
+
+
+def _active_affiliations() -> Prefetch[Affiliation]:
+    return Prefetch(
+        "affiliations",
+        queryset=Affiliation.objects.filter(ended_at__isnull=True).select_related("person", "member_group"),
+        to_attr="active_affiliations",
+    )
+
+
+def member_groups(
+    actor: Actor, coalition: Coalition, *, include_former: bool = False, search: str = ""
+) -> QuerySet[MemberGroup]:
+    require(actor, coalition, "view_members")
+    groups = MemberGroup.objects.filter(coalition=coalition)
+    if not include_former:
+        groups = groups.filter(left_at__isnull=True)
+    if search:
+        groups = groups.filter(name__icontains=search)
+    return groups.annotate(
+        people_count=Count("affiliations", filter=Q(affiliations__ended_at__isnull=True), distinct=True)
+    ).prefetch_related(
+        Prefetch(
+            "affiliations",
+            queryset=Affiliation.objects.filter(ended_at__isnull=True, is_delegate=True).select_related("person"),
+            to_attr="delegate_affiliations",
+        )
+    ).order_by("left_at", "name")
+
+
+def member_group(actor: Actor, coalition: Coalition, group_id: int) -> MemberGroup:
+    require(actor, coalition, "view_members")
+    group = MemberGroup.objects.filter(coalition=coalition, pk=group_id).first()
+    if group is None:
+        raise NotFound("There is no such member group in this coalition.")
+    return group
+
+
+def group_affiliations(actor: Actor, member_group: MemberGroup, *, include_former: bool = False) -> QuerySet[Affiliation]:
+    require(actor, member_group.coalition, "view_members")
+    rows = Affiliation.objects.filter(member_group=member_group).select_related("person")
+    if not include_former:
+        rows = rows.filter(ended_at__isnull=True)
+    return rows.order_by("ended_at", "-is_delegate", "person__name")
+
+
+def people(
+    actor: Actor, coalition: Coalition, *, include_former: bool = False, search: str = ""
+) -> QuerySet[Person]:
+    require(actor, coalition, "view_members")
+    rows = Person.objects.filter(coalition=coalition)
+    if not include_former:
+        rows = rows.filter(left_at__isnull=True)
+    if search:
+        rows = rows.filter(name__icontains=search)
+    return rows.prefetch_related(_active_affiliations()).order_by("left_at", "name")
+
+
+def person(actor: Actor, coalition: Coalition, person_id: int) -> Person:
+    require(actor, coalition, "view_members")
+    found = Person.objects.filter(coalition=coalition, pk=person_id).first()
+    if found is None:
+        raise NotFound("There is no such person in this coalition.")
+    return found
+
+
+def person_affiliations(actor: Actor, person: Person) -> QuerySet[Affiliation]:
+    require(actor, person.coalition, "view_members")
+    return Affiliation.objects.filter(person=person).select_related("member_group").order_by(
+        "ended_at", "member_group__name"
+    )
+
+
+def affiliation(actor: Actor, coalition: Coalition, affiliation_id: int) -> Affiliation:
+    require(actor, coalition, "view_members")
+    found = (
+        Affiliation.objects.filter(member_group__coalition=coalition, pk=affiliation_id)
+        .select_related("person", "member_group")
+        .first()
+    )
+    if found is None:
+        raise NotFound("There is no such group membership in this coalition.")
+    return found
+
+
+def invitations(actor: Actor, coalition: Coalition, *, open_only: bool = False) -> QuerySet[Invitation]:
+    """Coordinators see every invitation; a delegate sees the ones they made."""
+    standing = require(actor, coalition, "view_members")
+    rows = Invitation.objects.filter(coalition=coalition).select_related("member_group", "person", "created_by")
+    if not standing.can("manage_members"):
+        rows = rows.filter(created_by=actor)
+    if open_only:
+        rows = rows.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return rows.order_by("-created_at")
+
+
+def invitation(actor: Actor, coalition: Coalition, invitation_id: int) -> Invitation:
+    found = invitations(actor, coalition).filter(pk=invitation_id).first()
+    if found is None:
+        raise NotFound("There is no such invitation in this coalition.")
+    return found
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """Whoever holds the link may see what it invites them to: the link is the credential."""
+    found = Invitation.objects.select_related("coalition", "member_group", "person", "created_by").filter(
+        token=(token or "").strip()
+    ).first()
+    if found is None:
+        raise NotFound("This invitation link is not valid. Check that you copied all of it, or ask for a new one.")
+    return found
+
+
+def applications(actor: Actor, coalition: Coalition, *, status: str = "") -> QuerySet[Application]:
+    """Coordinators see every application; anyone else sees only their own."""
+    standing = standing_in(actor, coalition)
+    rows = Application.objects.filter(coalition=coalition).select_related("decided_by", "member_group", "person")
+    if not standing.can("decide_applications"):
+        if not getattr(actor, "is_authenticated", False):
+            return rows.none()
+        rows = rows.filter(applicant=actor)
+    if status:
+        if status not in Application.Status.values:
+            raise NotFound(f"Unknown status “{status}”: use one of {', '.join(Application.Status.values)}.")
+        rows = rows.filter(status=status)
+    return rows.order_by("-submitted_at")
+
+
+def application(actor: Actor, coalition: Coalition, application_id: int) -> Application:
+    found = applications(actor, coalition).filter(pk=application_id).first()
+    if found is None:
+        raise NotFound("There is no such application, or only coordinators can see it.")
+    return found
+
+
+def my_applications(actor: Actor) -> QuerySet[Application]:
+    if not getattr(actor, "is_authenticated", False):
+        return Application.objects.none()
+    return Application.objects.filter(applicant=actor).select_related("coalition").order_by("-submitted_at")
+
+
+def audit_events(actor: Actor, coalition: Coalition, *, verb_prefix: str = "") -> QuerySet[AuditEvent]:
+    require(actor, coalition, "view_audit_log")
+    rows = AuditEvent.objects.filter(coalition=coalition).select_related("actor_person")
+    if verb_prefix:
+        rows = rows.filter(verb__startswith=verb_prefix)
+    return rows.order_by("-created_at", "-id")
+
+
+def require_ability(actor: Actor, coalition: Coalition, ability: str) -> Standing:
+    """For pages and endpoints that only need to know the actor may do something before showing a form."""
+    return require(actor, coalition, ability)
