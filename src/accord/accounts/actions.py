@@ -7,15 +7,15 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 
+from accord.atomic import atomic_action
 from accord.errors import Conflict, Invalid, NotFound, NotSignedIn
 
 from .models import TOKEN_PREFIX, ApiToken, User, hash_token
 
 
-@transaction.atomic
+@atomic_action
 def create_user(*, email: str, password: str | None, name: str = "", is_admin: bool = False) -> User:
     """An account made by the operator. Without a password the person sets one by "forgot password"."""
     email = (email or "").strip().lower()
@@ -38,7 +38,7 @@ def create_user(*, email: str, password: str | None, name: str = "", is_admin: b
     return user
 
 
-@transaction.atomic
+@atomic_action
 def create_api_token(*, actor: User, name: str = "") -> tuple[ApiToken, str]:
     """A personal API token; returns the row and the token itself, which is shown once and never kept."""
     if not getattr(actor, "is_authenticated", False):
@@ -51,7 +51,7 @@ def create_api_token(*, actor: User, name: str = "") -> tuple[ApiToken, str]:
     return token, raw
 
 
-@transaction.atomic
+@atomic_action
 def revoke_api_token(*, actor: User, token_id: int) -> ApiToken:
     if not getattr(actor, "is_authenticated", False):
         raise NotSignedIn("Sign in to revoke an API token.")

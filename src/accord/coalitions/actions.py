@@ -14,9 +14,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accord.atomic import atomic_action
 from accord.errors import Conflict, Invalid, NotAllowed, NotFound, NotSignedIn
 
 from . import tasks
@@ -32,7 +34,12 @@ REASON_MAX = 4000
 
 
 def _text(value: str | None, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+    if value is not None and not isinstance(value, str):
+        raise Invalid(f"Enter {label} as text.", field=field)
     cleaned = (value or "").strip()
+    if "\x00" in cleaned:
+        # PostgreSQL cannot store NUL characters; they only arrive by mistake (a pasted binary, a broken client).
+        raise Invalid(f"Remove the invisible NUL characters from {label}.", field=field)
     if required and not cleaned:
         raise Invalid(f"Enter {label}.", field=field)
     if len(cleaned) > max_length:
@@ -43,6 +50,8 @@ def _text(value: str | None, *, field: str, label: str, max_length: int, require
 
 
 def _email(value: str | None, *, field: str, required: bool = False) -> str:
+    if value is not None and not isinstance(value, str):
+        raise Invalid("Enter an email address as text.", field=field)
     cleaned = (value or "").strip().lower()
     if not cleaned:
         if required:
@@ -60,7 +69,7 @@ def _size(value: Any, *, field: str) -> int:
         raise Invalid("Enter how many people the group represents, a whole number of 1 or more.", field=field)
     try:
         size = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise Invalid("Enter how many people the group represents as a whole number, like 12.", field=field)
     if size != value and str(size) != str(value).strip():
         raise Invalid("Enter how many people the group represents as a whole number, like 12.", field=field)
@@ -142,6 +151,10 @@ def _has_other_membership(person: Person, *, except_affiliation: Affiliation | N
     return others.exists()
 
 
+def _open_invitations() -> QuerySet[Invitation]:
+    return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
 def _active_coordinators(coalition: Coalition) -> int:
     return Person.objects.filter(coalition=coalition, is_coordinator=True, left_at__isnull=True).count()
 
@@ -149,7 +162,7 @@ def _active_coordinators(coalition: Coalition) -> int:
 # --- coalitions --------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_action
 def create_coalition(*, actor: Actor, name: str, purpose: str, membership_questions: str = "") -> Coalition:
     """A signed-in person founds a coalition and becomes its first coordinator."""
     _require_signed_in(actor)
@@ -181,7 +194,7 @@ def create_coalition(*, actor: Actor, name: str, purpose: str, membership_questi
     return coalition
 
 
-@transaction.atomic
+@atomic_action
 def update_coalition(
     *,
     actor: Actor,
@@ -218,7 +231,7 @@ def update_coalition(
 # --- member groups -----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_action
 def add_member_group(
     *,
     actor: Actor,
@@ -247,7 +260,7 @@ def add_member_group(
     return member_group
 
 
-@transaction.atomic
+@atomic_action
 def update_member_group(
     *,
     actor: Actor,
@@ -296,7 +309,7 @@ def update_member_group(
     return member_group
 
 
-@transaction.atomic
+@atomic_action
 def withdraw_member_group(*, actor: Actor, member_group: MemberGroup, reason: str = "") -> MemberGroup:
     """A member group leaves the coalition by itself, through one of its delegates.
 
@@ -329,6 +342,8 @@ def withdraw_member_group(*, actor: Actor, member_group: MemberGroup, reason: st
     Person.objects.filter(pk__in=[p.pk for p in departed]).update(
         left_at=now, leave_reason=f"Their member group {member_group.name} left the coalition."
     )
+    # Links into a group that left, or to claim the record of someone who left with it, must stop working.
+    _open_invitations().filter(Q(member_group=member_group) | Q(person__in=departed)).update(revoked_at=now)
     _audit(
         coalition=coalition, actor=actor, standing=standing, verb="member_group.left",
         summary=f"took {member_group.name} out of the coalition" + (f": “{reason}”" if reason else ""),
@@ -348,7 +363,7 @@ def _groups_in(coalition: Coalition, groups: Iterable[MemberGroup], *, field: st
     return list(seen.values())
 
 
-@transaction.atomic
+@atomic_action
 def record_person(
     *,
     actor: Actor,
@@ -387,7 +402,7 @@ def record_person(
     return person
 
 
-@transaction.atomic
+@atomic_action
 def update_person(
     *,
     actor: Actor,
@@ -437,7 +452,7 @@ def update_person(
     return person
 
 
-@transaction.atomic
+@atomic_action
 def set_coordinator(*, actor: Actor, person: Person, is_coordinator: bool) -> Person:
     person = Person.objects.select_for_update().select_related("coalition").get(pk=person.pk)
     coalition = person.coalition
@@ -468,7 +483,7 @@ def set_coordinator(*, actor: Actor, person: Person, is_coordinator: bool) -> Pe
     return person
 
 
-@transaction.atomic
+@atomic_action
 def add_affiliation(*, actor: Actor, person: Person, member_group: MemberGroup, is_delegate: bool = False) -> Affiliation:
     """Add a person to a member group: a coordinator, or a delegate of that group, may."""
     person = Person.objects.select_for_update().select_related("coalition").get(pk=person.pk)
@@ -488,7 +503,7 @@ def add_affiliation(*, actor: Actor, person: Person, member_group: MemberGroup, 
     return affiliation
 
 
-@transaction.atomic
+@atomic_action
 def set_delegate(*, actor: Actor, affiliation: Affiliation, is_delegate: bool) -> Affiliation:
     affiliation = (
         Affiliation.objects.select_for_update()
@@ -512,7 +527,7 @@ def set_delegate(*, actor: Actor, affiliation: Affiliation, is_delegate: bool) -
     return affiliation
 
 
-@transaction.atomic
+@atomic_action
 def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "") -> Affiliation:
     """A person leaves one member group (by themselves, or recorded by a coordinator or the group's delegate)."""
     affiliation = (
@@ -545,7 +560,7 @@ def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "")
     return affiliation
 
 
-@transaction.atomic
+@atomic_action
 def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> Person:
     """A person leaves the coalition by themselves. Their history stays, shown as a former member's."""
     standing = require(actor, coalition, "leave_coalition")
@@ -563,6 +578,7 @@ def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> 
     ended = Affiliation.objects.filter(person=person, ended_at__isnull=True).update(
         ended_at=now, end_reason="Left the coalition"
     )
+    _open_invitations().filter(person=person).update(revoked_at=now)
     person.left_at = now
     person.leave_reason = reason
     person.is_coordinator = False
@@ -579,7 +595,7 @@ def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> 
 # --- invitations -------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_action
 def create_invitation(
     *,
     actor: Actor,
@@ -644,7 +660,7 @@ def create_invitation(
     return invitation
 
 
-@transaction.atomic
+@atomic_action
 def revoke_invitation(*, actor: Actor, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().select_related("coalition", "member_group").get(pk=invitation.pk)
     standing = require(actor, invitation.coalition, "view_members")
@@ -663,7 +679,7 @@ def revoke_invitation(*, actor: Actor, invitation: Invitation) -> Invitation:
     return invitation
 
 
-@transaction.atomic
+@atomic_action
 def accept_invitation(*, actor: Actor, token: str) -> Person:
     """The holder of an invitation joins: into its member group, as an individual, or by claiming a record."""
     _require_signed_in(actor)
@@ -686,6 +702,8 @@ def accept_invitation(*, actor: Actor, token: str) -> Person:
 
     if invitation.person is not None:
         person = Person.objects.select_for_update().get(pk=invitation.person.pk)
+        if not person.is_active:
+            raise Conflict(f"{person.name} has left the coalition, so their record can no longer be claimed.")
         if existing is not None and existing.pk != person.pk:
             raise Conflict(
                 f"Your account is already {existing.name} in {coalition.name}, so it cannot also claim "
@@ -729,7 +747,7 @@ def accept_invitation(*, actor: Actor, token: str) -> Person:
 # --- applications and admission ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_action
 def submit_application(
     *,
     actor: Actor,
@@ -786,7 +804,7 @@ def submit_application(
     return application
 
 
-@transaction.atomic
+@atomic_action
 def withdraw_application(*, actor: Actor, application: Application) -> Application:
     application = Application.objects.select_for_update().select_related("coalition").get(pk=application.pk)
     if application.applicant_id != getattr(actor, "pk", None):
@@ -831,7 +849,7 @@ def _admit(application: Application) -> tuple[MemberGroup | None, Person]:
     return member_group, person
 
 
-@transaction.atomic
+@atomic_action
 def decide_application(*, actor: Actor, application: Application, admit: bool, reason: str = "") -> Application:
     """Admit or decline an application. The one admission step: a later issue swaps the coordinator's say for a
     decision under the constitution, without changing its callers."""

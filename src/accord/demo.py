@@ -1,0 +1,490 @@
+"""The demo coalition: a realistic, deterministic network that tests, screenshots and new installs reuse.
+
+`load_demo()` builds it only through the actions of `accord.accounts` and `accord.coalitions`, in one
+transaction, so every change it makes is checked and written to the audit log like a real one. It refuses
+(`accord.errors.Conflict`) when the database already holds a coalition.
+
+The coalition is the Northern Climate Action Network: 21 member groups named by place, of which 20 are members
+now (three of 3 people, four of 40, one of 400, the rest in between) and one, Scarborough Coastal Watch, has left;
+60 named people, 57 of them members now (5 in two member groups, 4 individual members in no group), 12 of them
+recorded by a facilitator without an account; 2 coordinators; every member group has one or two delegates.
+Also: 2 pending applications (a group and an individual), one declined, one admitted (Durham Climate Students),
+and open invitations (a link to Leeds Climate Action, an email to an individual, two to claim recorded people).
+
+Sign in as one of the personas with the password `DEMO_PASSWORD` ("together-in-accord"):
+
+| persona            | name            | email                     | standing                                      |
+| ------------------ | --------------- | ------------------------- | --------------------------------------------- |
+| coordinator        | Amara Okafor    | coordinator@demo.example  | founder and coordinator, individual member    |
+| second coordinator | Niamh Gallagher | coordinator2@demo.example | coordinator, member of Newcastle Food Growers |
+| delegate           | Priya Shah      | delegate@demo.example     | delegate of Leeds Climate Action (85 people)  |
+| member             | Daniel Murphy   | member@demo.example       | member of Leeds Climate Action, no other role |
+| outsider           | Sam Taylor      | outsider@demo.example     | has an account, no place in the coalition     |
+| former member      | Oliver Bennett  | former@demo.example       | was an individual member, left with a reason  |
+
+The other accounts (firstname.lastname@demo.example) have no usable password: the demo sets one only for the
+personas, because hashing a password is the slow part of loading. Every address is under the reserved
+`.example` domain, so mail the demo sends (invitations, the decision on an application) reaches no one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from accord.accounts import actions as accounts
+from accord.accounts.models import User
+from accord.coalitions import actions, queries
+from accord.coalitions.models import Application, Coalition, MemberGroup, Person
+from accord.errors import Conflict
+
+__all__ = [
+    "COORDINATOR_EMAIL",
+    "DELEGATE_EMAIL",
+    "DEMO_PASSWORD",
+    "FORMER_MEMBER_EMAIL",
+    "MEMBER_EMAIL",
+    "OUTSIDER_EMAIL",
+    "SECOND_COORDINATOR_EMAIL",
+    "Demo",
+    "database_is_empty",
+    "load_demo",
+]
+
+DEMO_PASSWORD = "together-in-accord"
+
+COORDINATOR_EMAIL = "coordinator@demo.example"
+SECOND_COORDINATOR_EMAIL = "coordinator2@demo.example"
+DELEGATE_EMAIL = "delegate@demo.example"
+MEMBER_EMAIL = "member@demo.example"
+OUTSIDER_EMAIL = "outsider@demo.example"
+FORMER_MEMBER_EMAIL = "former@demo.example"
+
+COORDINATOR_NAME = "Amara Okafor"
+SECOND_COORDINATOR_NAME = "Niamh Gallagher"
+DELEGATE_NAME = "Priya Shah"
+MEMBER_NAME = "Daniel Murphy"
+OUTSIDER_NAME = "Sam Taylor"
+FORMER_MEMBER_NAME = "Oliver Bennett"
+LEFT_GROUP_DELEGATE = "Fiona MacLeod"  # takes Scarborough Coastal Watch out of the coalition
+LEFT_GROUP_STAYER = "Ewan Clarke"  # in Scarborough Coastal Watch and Whitby Fishing Families: stays a member
+UNCLAIMED_PERSON = "Patrick O'Neill"  # recorded without an account, invited to claim the record
+
+COALITION_NAME = "Northern Climate Action Network"
+COALITION_PURPOSE = (
+    "A network of community groups and people across the North of England working together for a fast and fair "
+    "move away from fossil fuels: we share skills, run joint campaigns, and speak with one voice to councils and "
+    "combined authorities, while each group keeps its own way of working."
+)
+MEMBERSHIP_QUESTIONS = "\n".join(
+    [
+        "Where are you based, and what climate work do you do there?",
+        "Why do you want to join the network, and what can you bring to it?",
+        "Do you accept the network's principles of non-violence and independence from fossil-fuel money?",
+    ]
+)
+
+# --- member groups ---------------------------------------------------------------------------------------
+
+LEEDS = "Leeds Climate Action"
+MANCHESTER = "Manchester Climate Network"
+HULL = "Hull Heat Justice"
+BRADFORD = "Bradford Clean Air Campaign"
+YORK = "York Cycle Coalition"
+NEWCASTLE = "Newcastle Food Growers"
+LIVERPOOL = "Liverpool Tenants for Warm Homes"
+LANCASTER = "Lancaster Transition Town"
+KENDAL = "Kendal Quaker Earthcare Group"
+WHITBY = "Whitby Fishing Families"
+HEBDEN = "Hebden Bridge Flood Wardens"
+SKIPTON = "Skipton Repair Café"
+CARLISLE = "Carlisle Community Energy"
+WAKEFIELD = "Wakefield Trades Council Climate Committee"
+SUNDERLAND = "Sunderland Youth Climate Strike"
+PRESTON = "Preston Faith and Climate"
+HARROGATE = "Harrogate Rewilding Circle"
+MIDDLESBROUGH = "Middlesbrough Green Jobs Alliance"
+BOLTON = "Bolton Climate Choir"
+SCARBOROUGH = "Scarborough Coastal Watch"  # leaves the coalition
+DURHAM = "Durham Climate Students"  # joins by an application the coordinator admits
+
+LEFT_GROUP_REASON = (
+    "Our members voted to put all our time into the harbour wall campaign this year. We hope to come back."
+)
+FORMER_MEMBER_REASON = "I am moving to Glasgow for work; I will follow the network from there."
+DECLINE_REASON = (
+    "The network's principles exclude organisations funded by fossil-fuel companies, and the forum's sponsors "
+    "include two gas suppliers."
+)
+
+
+class _Group(NamedTuple):
+    name: str
+    size: int
+    description: str
+    contact_name: str
+    contact_email: str
+
+
+GROUPS: tuple[_Group, ...] = (
+    _Group(LEEDS, 85, "Neighbourhood climate groups across Leeds, campaigning for safe streets and clean buses.",
+           "Priya Shah", "hello@leedsclimateaction.example"),
+    _Group(MANCHESTER, 400, "The city's largest climate network: 30 local hubs, a youth wing and a legal team.",
+           "Chloe Thompson", "info@manchesterclimate.example"),
+    _Group(HULL, 40, "Tenants and nurses pushing for warm, affordable homes and heat-wave plans in Hull.",
+           "Jade Robinson", "contact@hullheatjustice.example"),
+    _Group(BRADFORD, 40, "Parents and doctors campaigning for a clean air zone that works for every ward.",
+           "Imran Akhtar", "team@bradfordcleanair.example"),
+    _Group(YORK, 40, "Cyclists, walkers and wheelchair users making York's streets safe to travel without a car.",
+           "Eleanor Hughes", "ride@yorkcycle.example"),
+    _Group(NEWCASTLE, 60, "Allotment holders and community gardens growing food and sharing it across Tyneside.",
+           "Callum Robson", "grow@newcastlefood.example"),
+    _Group(LIVERPOOL, 150, "A tenants' union fighting for insulation, heat pumps and fair rents across Merseyside.",
+           "Marcus Johnson", "union@warmhomesliverpool.example"),
+    _Group(LANCASTER, 30, "Lancaster's transition town: a community shop, a bike library and energy cafés.",
+           "Ruth Ashworth", "hello@lancastertransition.example"),
+    _Group(KENDAL, 12, "A Quaker meeting's earthcare group, holding vigils and asking for a fossil-free pension fund.",
+           "Alison Dodd", "earthcare@kendalquakers.example"),
+    _Group(WHITBY, 3, "Three fishing families speaking up for the North Sea fishery and the coast's future.",
+           "Sarah Storr", "whitbyfishing@families.example"),
+    _Group(HEBDEN, 3, "Volunteer flood wardens who keep the valley's flood plans and sandbag stores ready.",
+           "Jonty Greenwood", "wardens@hebdenflood.example"),
+    _Group(SKIPTON, 3, "A monthly repair café that keeps toasters, bikes and coats out of landfill.",
+           "Mei Chen", "fixit@skiptonrepair.example"),
+    _Group(CARLISLE, 18, "A community-owned solar and hydro cooperative selling power to local schools.",
+           "Duncan Graham", "power@carlisleenergy.example"),
+    _Group(WAKEFIELD, 22, "Union reps from the trades council working for a just transition for local workers.",
+           "Kevin Walsh", "climate@wakefieldtuc.example"),
+    _Group(SUNDERLAND, 40, "School and college students who organise the city's climate strikes.",
+           "Tia Henderson", "strike@sunderlandyouth.example"),
+    _Group(PRESTON, 15, "Churches, mosques and a gurdwara in Preston acting together on climate.",
+           "Adebayo Ogunleye", "faith@prestonclimate.example"),
+    _Group(HARROGATE, 8, "Landowners and volunteers rewilding field margins and river banks around Harrogate.",
+           "Lucy Harrington", "wild@harrogaterewilding.example"),
+    _Group(MIDDLESBROUGH, 55, "Workers and residents making the case for green industrial jobs on Teesside.",
+           "Gary Bell", "jobs@greenteesside.example"),
+    _Group(BOLTON, 24, "A community choir that sings at actions and raises money for the network's campaigns.",
+           "Ffion Parry", "sing@boltonclimatechoir.example"),
+    _Group(SCARBOROUGH, 10, "Residents watching the coast for erosion and pollution, and reporting it.",
+           "Fiona MacLeod", "watch@scarboroughcoast.example"),
+)
+DURHAM_APPLICATION = _Group(DURHAM, 25, "University and college students campaigning for divestment and "
+                            "greener campuses.", "Ellie Watson", "")
+
+
+# --- people ----------------------------------------------------------------------------------------------
+
+
+class _Person(NamedTuple):
+    name: str
+    email: str  # "" for someone recorded without any address
+    has_account: bool
+    groups: tuple[str, ...] = ()  # the first is the group they join by; the rest are added afterwards
+    delegate_of: tuple[str, ...] = ()  # a subset of `groups`
+    individual: bool = False
+
+
+def _email_for(name: str) -> str:
+    local = name.lower().replace("'", "").replace(" ", ".")
+    return f"{local}@demo.example"
+
+
+def _member(name: str, *groups: str, delegate: bool = False, email: str = "") -> _Person:
+    """Someone with an account in `groups`; `delegate` makes them a delegate of the first."""
+    return _Person(name, email or _email_for(name), True, groups, (groups[0],) if delegate else ())
+
+
+def _recorded(name: str, *groups: str, email: str = "", delegate: bool = False, individual: bool = False) -> _Person:
+    return _Person(name, email, False, groups, (groups[0],) if delegate else (), individual)
+
+
+# People who join by accepting an invitation to their (first) member group, in this order.
+MEMBERS_WITH_ACCOUNTS: tuple[_Person, ...] = (
+    _member(DELEGATE_NAME, LEEDS, delegate=True, email=DELEGATE_EMAIL),
+    _member("Joseph Kamara", LEEDS, delegate=True),
+    _member(MEMBER_NAME, LEEDS, email=MEMBER_EMAIL),
+    _member("Hannah Lewis", LEEDS),
+    _member("Yusuf Rahman", LEEDS, BRADFORD),
+    _member("Chloe Thompson", MANCHESTER, delegate=True),
+    _member("Mohammed Iqbal", MANCHESTER, delegate=True),
+    _member("Li Wei", MANCHESTER),
+    _member("Sophie Turner", MANCHESTER),
+    _member("Grace Okonkwo", MANCHESTER),
+    _member("Hamza Malik", MANCHESTER),
+    _member("Aoife Byrne", MANCHESTER, LIVERPOOL),
+    _member("Jade Robinson", HULL, delegate=True),
+    _member("Nadia Hussain", HULL),
+    _member("Lewis Carter", HULL),
+    _member("Imran Akhtar", BRADFORD, delegate=True),
+    _member("Gurpreet Sandhu", BRADFORD),
+    _member("Sana Mirza", BRADFORD),
+    _member("Eleanor Hughes", YORK, delegate=True),
+    _member("Tom Fletcher", YORK),
+    _member("Jakub Kowalski", YORK, LEEDS),
+    _member("Callum Robson", NEWCASTLE, delegate=True),
+    _member(SECOND_COORDINATOR_NAME, NEWCASTLE, email=SECOND_COORDINATOR_EMAIL),
+    _member("Ayesha Siddiqui", NEWCASTLE),
+    _member("Marcus Johnson", LIVERPOOL, delegate=True),
+    _member("Rosa Martinez", LIVERPOOL),
+    _member("Siobhan Kelly", LIVERPOOL),
+    _member("Ruth Ashworth", LANCASTER, delegate=True),
+    _member("Alison Dodd", KENDAL, delegate=True),
+    _member("Sarah Storr", WHITBY, delegate=True),
+    _member(LEFT_GROUP_STAYER, WHITBY, SCARBOROUGH),
+    _member("Mei Chen", SKIPTON, delegate=True),
+    _member("Duncan Graham", CARLISLE, delegate=True),
+    _member("Kevin Walsh", WAKEFIELD, delegate=True),
+    _member("Shabana Begum", WAKEFIELD),
+    _member("Tia Henderson", SUNDERLAND, delegate=True),
+    _member("Jack Dawson", SUNDERLAND, delegate=True),
+    _member("Adebayo Ogunleye", PRESTON, delegate=True),
+    _member("Lucy Harrington", HARROGATE, delegate=True),
+    _member("Gary Bell", MIDDLESBROUGH, delegate=True),
+    _member("Zainab Ali", MIDDLESBROUGH, SUNDERLAND),
+    _member("Ffion Parry", BOLTON, delegate=True),
+    _member(LEFT_GROUP_DELEGATE, SCARBOROUGH, delegate=True),
+)
+
+# People who join as individual members by accepting an invitation with no member group.
+INDIVIDUALS_WITH_ACCOUNTS: tuple[_Person, ...] = (
+    _Person("Helen Marsh", _email_for("Helen Marsh"), True, individual=True),
+    _Person(FORMER_MEMBER_NAME, FORMER_MEMBER_EMAIL, True, individual=True),
+)
+
+# People a facilitator records without an account; the two with an address get an invitation to claim the record.
+RECORDED_WITHOUT_ACCOUNT: tuple[_Person, ...] = (
+    _recorded("Kwame Mensah", MANCHESTER),
+    _recorded(UNCLAIMED_PERSON, HULL, email=_email_for(UNCLAIMED_PERSON)),
+    _recorded("Bethany Clark", NEWCASTLE),
+    _recorded("Ben Crossley", LANCASTER),
+    _recorded("Jonty Greenwood", HEBDEN, delegate=True),
+    _recorded("Isla Armstrong", CARLISLE),
+    _recorded("Fatima Noor", PRESTON),
+    _recorded("Darren Lowe", MIDDLESBROUGH),
+    _recorded("Megan Reid", SUNDERLAND, MIDDLESBROUGH),
+    _recorded("Harold Jenkins", SCARBOROUGH),
+    _recorded("Samir Haddad", email=_email_for("Samir Haddad"), individual=True),
+    _recorded("Joan Pickering", individual=True),
+)
+
+DURHAM_DELEGATE = _Person("Ellie Watson", _email_for("Ellie Watson"), True, (DURHAM,), (DURHAM,))
+DURHAM_MEMBER = _Person("Arjun Patel", _email_for("Arjun Patel"), True, (DURHAM,))
+OPEN_EMAIL_INVITATION = "alex.morgan@demo.example"  # invited by email as an individual member
+
+# Applicants, with accounts but no place in the coalition.
+PENDING_GROUP_APPLICANT = ("Kemi Adebayo", _email_for("Kemi Adebayo"))
+PENDING_INDIVIDUAL_APPLICANT = ("Rajesh Kumar", _email_for("Rajesh Kumar"))
+DECLINED_APPLICANT = ("Dominic Price", _email_for("Dominic Price"))
+
+PASSWORD_HOLDERS = frozenset(
+    {COORDINATOR_EMAIL, SECOND_COORDINATOR_EMAIL, DELEGATE_EMAIL, MEMBER_EMAIL, OUTSIDER_EMAIL, FORMER_MEMBER_EMAIL}
+)
+
+
+@dataclass(frozen=True)
+class Demo:
+    """What `load_demo` made: the coalition, the personas (accounts and their people) and notable groups."""
+
+    coalition: Coalition
+    coordinator: User
+    coordinator_person: Person
+    second_coordinator: User
+    second_coordinator_person: Person
+    delegate: User
+    delegate_person: Person
+    member: User
+    member_person: Person
+    outsider: User
+    former_member: User
+    former_member_person: Person
+    delegate_group: MemberGroup  # Leeds Climate Action, 85 people: the delegate's and the member's group
+    big_group: MemberGroup  # Manchester Climate Network, 400 people
+    left_group: MemberGroup  # Scarborough Coastal Watch, which left
+    unclaimed_person: Person  # Patrick O'Neill, recorded without an account, with an open invitation to claim it
+    pending_group_application: Application
+    pending_individual_application: Application
+    password: str = DEMO_PASSWORD
+
+
+def database_is_empty() -> bool:
+    """True when there is no coalition and no account yet: a new install the demo could fill."""
+    return not Coalition.objects.exists() and not get_user_model().objects.exists()
+
+
+def _all_demo_emails() -> list[str]:
+    people = [*MEMBERS_WITH_ACCOUNTS, *INDIVIDUALS_WITH_ACCOUNTS, DURHAM_DELEGATE, DURHAM_MEMBER]
+    return [
+        COORDINATOR_EMAIL,
+        OUTSIDER_EMAIL,
+        *(person.email for person in people),
+        PENDING_GROUP_APPLICANT[1],
+        PENDING_INDIVIDUAL_APPLICANT[1],
+        DECLINED_APPLICANT[1],
+    ]
+
+
+def _account(name: str, email: str) -> User:
+    return accounts.create_user(
+        email=email, name=name, password=DEMO_PASSWORD if email in PASSWORD_HOLDERS else None
+    )
+
+
+@transaction.atomic
+def load_demo() -> Demo:
+    """Build the demo coalition through the actions, in one transaction. Refuses if a coalition exists already."""
+    if Coalition.objects.exists():
+        raise Conflict("The database already holds a coalition; load the demo only into a new, empty install.")
+    taken = sorted(get_user_model().objects.filter(email__in=_all_demo_emails()).values_list("email", flat=True))
+    if taken:
+        raise Conflict(f"Accounts the demo would create already exist: {', '.join(taken)}.")
+
+    # The founder, who becomes the first coordinator and an individual member.
+    coordinator = _account(COORDINATOR_NAME, COORDINATOR_EMAIL)
+    coalition = actions.create_coalition(
+        actor=coordinator, name=COALITION_NAME, purpose=COALITION_PURPOSE, membership_questions=MEMBERSHIP_QUESTIONS
+    )
+    groups: dict[str, MemberGroup] = {}
+    for group in GROUPS:
+        groups[group.name] = actions.add_member_group(
+            actor=coordinator, coalition=coalition, name=group.name, size=group.size,
+            description=group.description, contact_name=group.contact_name, contact_email=group.contact_email,
+        )
+
+    # People with accounts join by invitation links from the coordinator; a second group is added by that
+    # group's first delegate when they have joined already, otherwise by the coordinator.
+    users: dict[str, User] = {}
+    people: dict[str, Person] = {}
+    for spec in (*MEMBERS_WITH_ACCOUNTS, *INDIVIDUALS_WITH_ACCOUNTS):
+        user = users[spec.name] = _account(spec.name, spec.email)
+        first = groups[spec.groups[0]] if spec.groups else None
+        invitation = actions.create_invitation(
+            actor=coordinator, coalition=coalition, member_group=first,
+            as_delegate=first is not None and first.name in spec.delegate_of,
+        )
+        people[spec.name] = actions.accept_invitation(actor=user, token=invitation.token)
+        for group_name in spec.groups[1:]:
+            adder = next(
+                (users[other.name] for other in MEMBERS_WITH_ACCOUNTS
+                 if other.name in people and group_name in other.delegate_of),
+                coordinator,
+            )
+            actions.add_affiliation(
+                actor=adder, person=people[spec.name], member_group=groups[group_name],
+                is_delegate=group_name in spec.delegate_of,
+            )
+
+    # The second coordinator, made one by the founder.
+    second_coordinator_person = actions.set_coordinator(
+        actor=coordinator, person=people[SECOND_COORDINATOR_NAME], is_coordinator=True
+    )
+    second_coordinator = users[SECOND_COORDINATOR_NAME]
+
+    # A facilitator (the second coordinator) records people met at meetings who have no account.
+    for spec in RECORDED_WITHOUT_ACCOUNT:
+        people[spec.name] = actions.record_person(
+            actor=second_coordinator, coalition=coalition, name=spec.name, email=spec.email,
+            member_groups=[groups[name] for name in spec.groups],
+            delegate_of=[groups[name] for name in spec.delegate_of],
+            is_individual_member=spec.individual,
+        )
+
+    # Durham Climate Students apply as a group and are admitted; their delegate then invites a member.
+    durham_delegate = users[DURHAM_DELEGATE.name] = _account(DURHAM_DELEGATE.name, DURHAM_DELEGATE.email)
+    durham_application = actions.submit_application(
+        actor=durham_delegate, coalition=coalition, kind="group",
+        group_name=DURHAM_APPLICATION.name, group_size=DURHAM_APPLICATION.size,
+        group_description=DURHAM_APPLICATION.description,
+        answers=[
+            "Durham. We run the divestment campaign at the university and the colleges' green teams.",
+            "To learn from groups who have won local campaigns, and to bring students to the network's actions.",
+            "Yes, both.",
+        ],
+    )
+    durham_application = actions.decide_application(actor=coordinator, application=durham_application, admit=True)
+    groups[DURHAM] = durham_application.member_group  # type: ignore[assignment]
+    people[DURHAM_DELEGATE.name] = durham_application.person  # type: ignore[assignment]
+    durham_member = users[DURHAM_MEMBER.name] = _account(DURHAM_MEMBER.name, DURHAM_MEMBER.email)
+    durham_invitation = actions.create_invitation(
+        actor=durham_delegate, coalition=coalition, member_group=groups[DURHAM]
+    )
+    people[DURHAM_MEMBER.name] = actions.accept_invitation(actor=durham_member, token=durham_invitation.token)
+
+    # An application the second coordinator declines, with the reason the applicant will read.
+    declined_applicant = _account(*DECLINED_APPLICANT)
+    declined = actions.submit_application(
+        actor=declined_applicant, coalition=coalition, kind="group",
+        group_name="Northern Gas Futures Forum", group_size=12,
+        group_description="Businesses and councils planning the region's move to hydrogen-ready gas networks.",
+        answers=[
+            "Leeds and Teesside. We bring industry and councils together on the future of the gas grid.",
+            "To make sure the network hears the industry's view on hydrogen.",
+            "We accept non-violence; some of our members are gas suppliers.",
+        ],
+    )
+    actions.decide_application(actor=second_coordinator, application=declined, admit=False, reason=DECLINE_REASON)
+
+    # Two applications waiting for a decision: a group and an individual.
+    group_applicant = _account(*PENDING_GROUP_APPLICANT)
+    pending_group = actions.submit_application(
+        actor=group_applicant, coalition=coalition, kind="group",
+        group_name="Sheffield Tenants for Climate", group_size=35,
+        group_description="Council tenants in Sheffield campaigning for retrofit without rent rises.",
+        answers=[
+            "Sheffield, on the Manor and Parson Cross estates. We survey damp homes and lobby the council.",
+            "Liverpool's tenants showed us what a joint campaign can win; we want to do the same.",
+            "Yes.",
+        ],
+    )
+    individual_applicant = _account(*PENDING_INDIVIDUAL_APPLICANT)
+    pending_individual = actions.submit_application(
+        actor=individual_applicant, coalition=coalition, kind="individual",
+        answers=[
+            "Huddersfield. I am a retired engineer who advises community energy schemes.",
+            "There is no group near me, and I can offer technical help on solar and heat pumps.",
+            "Yes, I accept both.",
+        ],
+    )
+
+    # Open invitations: a link the delegate makes for their own group, an email to a would-be individual member,
+    # and two invitations to claim records made without an account (sent to the address on the record).
+    delegate = users[DELEGATE_NAME]
+    actions.create_invitation(actor=delegate, coalition=coalition, member_group=groups[LEEDS])
+    actions.create_invitation(actor=coordinator, coalition=coalition, email=OPEN_EMAIL_INVITATION)
+    for name in (UNCLAIMED_PERSON, "Samir Haddad"):
+        actions.create_invitation(actor=coordinator, coalition=coalition, person=people[name])
+
+    # An individual member leaves; then Scarborough Coastal Watch leaves, through its delegate.
+    former_member_person = actions.leave_coalition(
+        actor=users[FORMER_MEMBER_NAME], coalition=coalition, reason=FORMER_MEMBER_REASON
+    )
+    left_group = actions.withdraw_member_group(
+        actor=users[LEFT_GROUP_DELEGATE], member_group=groups[SCARBOROUGH], reason=LEFT_GROUP_REASON
+    )
+
+    # Someone with an account and no place in the coalition.
+    outsider = _account(OUTSIDER_NAME, OUTSIDER_EMAIL)
+
+    coordinator_person = queries.people(coordinator, coalition).get(user=coordinator)
+    return Demo(
+        coalition=coalition,
+        coordinator=coordinator,
+        coordinator_person=coordinator_person,
+        second_coordinator=second_coordinator,
+        second_coordinator_person=second_coordinator_person,
+        delegate=delegate,
+        delegate_person=people[DELEGATE_NAME],
+        member=users[MEMBER_NAME],
+        member_person=people[MEMBER_NAME],
+        outsider=outsider,
+        former_member=users[FORMER_MEMBER_NAME],
+        former_member_person=former_member_person,
+        delegate_group=groups[LEEDS],
+        big_group=groups[MANCHESTER],
+        left_group=left_group,
+        unclaimed_person=people[UNCLAIMED_PERSON],
+        pending_group_application=pending_group,
+        pending_individual_application=pending_individual,
+    )

@@ -1,0 +1,324 @@
+"""Joining and leaving, as the guide asks: anyone may leave at any time, leaving never deletes history, and the
+admission step is one action that says why it refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accord.coalitions import actions, queries
+from accord.coalitions.models import Affiliation, Application, AuditEvent, Invitation, MemberGroup, Person
+from accord.coalitions.permissions import Role, standing_in
+from accord.errors import Conflict, Invalid, NotFound
+
+from .conftest import World, join_group, make_user, snapshot
+
+
+def test_founding_makes_the_founder_the_first_coordinator(db) -> None:
+    founder = make_user("Rae")
+    coalition = actions.create_coalition(actor=founder, name="  Tees Valley Climate  ", purpose="Act together")
+    assert coalition.name == "Tees Valley Climate"
+    assert coalition.slug == "tees-valley-climate"
+    standing = standing_in(founder, coalition)
+    assert standing.role == Role.COORDINATOR
+    assert standing.person.name == "Rae" and standing.person.is_individual_member
+    second = actions.create_coalition(actor=founder, name="Tees Valley Climate", purpose="Again")
+    assert second.slug == "tees-valley-climate-2"
+    event = AuditEvent.objects.get(coalition=coalition)
+    assert (event.verb, event.actor_label, event.summary) == (
+        "coalition.created", "Rae", "founded the coalition Tees Valley Climate"
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field", "message"),
+    [
+        ({"name": "", "purpose": "x"}, "name", "Enter the coalition's name."),
+        ({"name": "A" * 121, "purpose": "x"}, "name", "Shorten the coalition's name to 120 characters or fewer (it has 121)."),
+        ({"name": "Ok", "purpose": "   "}, "purpose", "Enter the coalition's purpose."),
+    ],
+)
+def test_founding_with_bad_input_says_what_to_change(db, arguments, field, message) -> None:
+    founder = make_user("Rae")
+    before = snapshot()
+    with pytest.raises(Invalid) as refusal:
+        actions.create_coalition(actor=founder, **arguments)
+    assert (refusal.value.field, refusal.value.message) == (field, message)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        (0, "Enter a number of people between 1 and 10,000,000."),
+        ("twelve", "Enter how many people the group represents as a whole number, like 12."),
+        ("", "Enter how many people the group represents, a whole number of 1 or more."),
+        (2.5, "Enter how many people the group represents as a whole number, like 12."),
+        (True, "Enter how many people the group represents, a whole number of 1 or more."),
+    ],
+)
+def test_group_size_must_be_a_whole_number_of_people(world: World, size, message) -> None:
+    before = snapshot()
+    with pytest.raises(Invalid) as refusal:
+        actions.add_member_group(actor=world.coordinator, coalition=world.coalition, name="York", size=size)
+    assert (refusal.value.field, refusal.value.message) == ("size", message)
+    assert snapshot() == before
+
+
+def test_group_names_are_unique_among_current_members_only(world: World) -> None:
+    with pytest.raises(Conflict) as clash:
+        actions.add_member_group(actor=world.coordinator, coalition=world.coalition, name="LEEDS action", size=2)
+    assert clash.value.field == "name"
+    actions.withdraw_member_group(actor=world.delegate, member_group=world.group)
+    again = actions.add_member_group(actor=world.coordinator, coalition=world.coalition, name="Leeds Action", size=5)
+    assert MemberGroup.objects.filter(coalition=world.coalition, name="Leeds Action").count() == 2
+    assert again.is_active
+
+
+def test_a_group_leaves_by_itself_and_keeps_its_history(world: World) -> None:
+    actions.add_affiliation(actor=world.coordinator, person=world.member_person, member_group=world.other_group)
+    loner = join_group(world.coordinator, make_user("Lou"), world.group)
+
+    actions.withdraw_member_group(actor=world.delegate, member_group=world.group, reason="Our focus changed")
+
+    world.group.refresh_from_db()
+    assert world.group.left_at is not None and world.group.leave_reason == "Our focus changed"
+    assert world.group.label == "Leeds Action (former member)"
+    assert not Affiliation.objects.filter(member_group=world.group, ended_at__isnull=True).exists()
+    # People who belonged only through the group leave with it; the member who is also in Hull Heat stays.
+    loner.refresh_from_db()
+    world.delegate_person.refresh_from_db()
+    world.member_person.refresh_from_db()
+    assert not loner.is_active and not world.delegate_person.is_active
+    assert world.member_person.is_active
+    assert standing_in(world.delegate, world.coalition).role == Role.OUTSIDER
+    # History stays attributed, marked as a former member's.
+    labels = [event.actor_label for event in queries.audit_events(world.coordinator, world.coalition)]
+    assert labels[0] == "Dev (former member)"
+    assert "Dev (former member)" in labels[1:]  # Dev's earlier "joined Leeds Action" event too
+    assert MemberGroup.objects.filter(pk=world.group.pk).exists()
+    with pytest.raises(Conflict):
+        actions.withdraw_member_group(actor=world.coordinator, member_group=world.group)
+
+
+def test_a_person_leaves_at_any_time_and_can_be_invited_back(world: World) -> None:
+    actions.leave_coalition(actor=world.member, coalition=world.coalition, reason="Moving away")
+    world.member_person.refresh_from_db()
+    assert world.member_person.left_at is not None
+    assert world.member_person.leave_reason == "Moving away"
+    assert not world.member_person.affiliations.filter(ended_at__isnull=True).exists()
+    assert standing_in(world.member, world.coalition).role == Role.OUTSIDER
+    event = queries.audit_events(world.coordinator, world.coalition).first()
+    assert (event.verb, event.actor_label, event.summary) == (
+        "person.left", "Mo (former member)", "left the coalition: “Moving away”"
+    )
+    # Invited back, the same person record returns, so their history joins up again.
+    back = join_group(world.coordinator, world.member, world.other_group)
+    assert back.pk == world.member_person.pk and back.is_active
+    assert Person.objects.filter(coalition=world.coalition, user=world.member).count() == 1
+
+
+def test_the_only_coordinator_hands_over_before_leaving(world: World) -> None:
+    before = snapshot()
+    with pytest.raises(Conflict) as refusal:
+        actions.leave_coalition(actor=world.coordinator, coalition=world.coalition)
+    assert "only coordinator" in refusal.value.message
+    assert snapshot() == before
+    with pytest.raises(Conflict):
+        actions.set_coordinator(
+            actor=world.coordinator, person=standing_in(world.coordinator, world.coalition).person,
+            is_coordinator=False,
+        )
+    actions.set_coordinator(actor=world.coordinator, person=world.member_person, is_coordinator=True)
+    actions.leave_coalition(actor=world.coordinator, coalition=world.coalition)
+    assert standing_in(world.member, world.coalition).role == Role.COORDINATOR
+
+
+def test_leaving_the_only_group_is_leaving_the_coalition(world: World) -> None:
+    affiliation = Affiliation.objects.get(person=world.member_person, member_group=world.group)
+    with pytest.raises(Conflict) as refusal:
+        actions.end_affiliation(actor=world.member, affiliation=affiliation)
+    assert "only membership" in refusal.value.message
+    actions.update_person(actor=world.coordinator, person=world.member_person, is_individual_member=True)
+    actions.end_affiliation(actor=world.member, affiliation=affiliation, reason="Too far")
+    affiliation.refresh_from_db()
+    assert affiliation.ended_at is not None and affiliation.end_reason == "Too far"
+    assert standing_in(world.member, world.coalition).role == Role.MEMBER
+
+
+def test_recording_a_person_without_an_account_and_claiming_it(world: World) -> None:
+    recorded = actions.record_person(
+        actor=world.coordinator, coalition=world.coalition, name="Grace", member_groups=[world.group],
+        delegate_of=[world.other_group],
+    )
+    assert recorded.user is None
+    groups = dict(recorded.affiliations.values_list("member_group__name", "is_delegate"))
+    assert groups == {"Leeds Action": False, "Hull Heat": True}
+    invitation = actions.create_invitation(actor=world.coordinator, coalition=world.coalition, person=recorded)
+    grace = make_user("Grace")
+    claimed = actions.accept_invitation(actor=grace, token=invitation.token)
+    assert claimed.pk == recorded.pk and claimed.user == grace
+    assert standing_in(grace, world.coalition).delegate_of == {world.other_group.pk}
+    # A claim cannot be used twice, nor by someone already in the coalition.
+    with pytest.raises(Conflict):
+        actions.accept_invitation(actor=grace, token=invitation.token)
+    other = actions.record_person(actor=world.coordinator, coalition=world.coalition, name="Hal",
+                                  is_individual_member=True)
+    second = actions.create_invitation(actor=world.coordinator, coalition=world.coalition, person=other)
+    before = snapshot()
+    with pytest.raises(Conflict) as refusal:
+        actions.accept_invitation(actor=world.member, token=second.token)
+    assert "already Mo" in refusal.value.message
+    assert snapshot() == before
+
+
+def test_recording_needs_a_membership(world: World) -> None:
+    with pytest.raises(Invalid) as refusal:
+        actions.record_person(actor=world.coordinator, coalition=world.coalition, name="Ivy")
+    assert refusal.value.field == "member_groups"
+
+
+def test_invitations_expire_and_can_be_revoked(world: World) -> None:
+    expired = actions.create_invitation(actor=world.coordinator, coalition=world.coalition)
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(Conflict) as refusal:
+        actions.accept_invitation(actor=world.outsider, token=expired.token)
+    assert refusal.value.message == "This invitation is expired. Ask the person who invited you for a new one."
+    revoked = actions.create_invitation(actor=world.coordinator, coalition=world.coalition)
+    actions.revoke_invitation(actor=world.coordinator, invitation=revoked)
+    with pytest.raises(Conflict):
+        actions.accept_invitation(actor=world.outsider, token=revoked.token)
+    with pytest.raises(NotFound):
+        actions.accept_invitation(actor=world.outsider, token="not-a-token")
+    with pytest.raises(Invalid) as too_long:
+        actions.create_invitation(actor=world.coordinator, coalition=world.coalition, valid_days=91)
+    assert too_long.value.field == "valid_days"
+    assert standing_in(world.outsider, world.coalition).role == Role.OUTSIDER
+
+
+def test_email_invitations_are_sent_after_commit(world: World, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = actions.create_invitation(
+            actor=world.coordinator, coalition=world.coalition, member_group=world.group, email="New@Example.org"
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["new@example.org"]
+    assert message.subject == "You are invited to join River Towns on Accord"
+    assert f"/invite/{invitation.token}/" in message.body
+    assert "join Leeds Action in River Towns" in message.body
+
+
+def test_an_application_is_admitted_as_a_group_with_the_applicant_as_delegate(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    applicant = make_user("Sol")
+    application = actions.submit_application(
+        actor=applicant, coalition=world.coalition, kind="group", answers=["We clean the Aire"],
+        group_name="Aire Rivers", group_size="25", group_description="Volunteers",
+    )
+    assert application.answers == [{"question": "Why join?", "answer": "We clean the Aire"}]
+    with pytest.raises(Conflict):
+        actions.submit_application(actor=applicant, coalition=world.coalition, kind="individual", answers=["x"])
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.decide_application(actor=world.coordinator, application=application, admit=True)
+    application.refresh_from_db()
+    assert application.status == "admitted" and application.member_group.name == "Aire Rivers"
+    assert application.member_group.size == 25
+    standing = standing_in(applicant, world.coalition)
+    assert standing.role == Role.MEMBER and standing.delegate_of == {application.member_group.pk}
+    assert mail.outbox[-1].to == ["sol@example.org"]
+    assert "has been accepted" in mail.outbox[-1].body
+    with pytest.raises(Conflict):
+        actions.decide_application(actor=world.coordinator, application=application, admit=False, reason="x")
+
+
+def test_declining_needs_a_reason_the_applicant_reads(world: World) -> None:
+    applicant = make_user("Sol")
+    application = actions.submit_application(
+        actor=applicant, coalition=world.coalition, kind="individual", answers=["I care"]
+    )
+    before = snapshot()
+    with pytest.raises(Invalid) as refusal:
+        actions.decide_application(actor=world.coordinator, application=application, admit=False, reason=" ")
+    assert refusal.value.field == "reason"
+    assert snapshot() == before
+    actions.decide_application(actor=world.coordinator, application=application, admit=False,
+                               reason="We only admit groups from the river towns.")
+    application.refresh_from_db()
+    assert (application.status, application.decision_reason) == (
+        "declined", "We only admit groups from the river towns."
+    )
+    assert standing_in(applicant, world.coalition).role == Role.OUTSIDER
+
+
+def test_applications_answer_every_question(world: World) -> None:
+    before = snapshot()
+    with pytest.raises(Invalid) as refusal:
+        actions.submit_application(actor=world.outsider, coalition=world.coalition, kind="individual", answers=[])
+    assert (refusal.value.field, refusal.value.message) == ("answers.0", "Enter an answer to “Why join?”.")
+    with pytest.raises(Invalid) as wrong_kind:
+        actions.submit_application(actor=world.outsider, coalition=world.coalition, kind="club", answers=["x"])
+    assert wrong_kind.value.field == "kind"
+    with pytest.raises(Conflict) as taken:
+        actions.submit_application(actor=world.outsider, coalition=world.coalition, kind="group", answers=["x"],
+                                   group_name="hull heat", group_size=3)
+    assert taken.value.field == "group_name"
+    assert snapshot() == before
+
+
+def test_admitting_a_group_whose_name_was_taken_meanwhile_writes_nothing(world: World) -> None:
+    application = actions.submit_application(
+        actor=world.outsider, coalition=world.coalition, kind="group", answers=["x"], group_name="York", group_size=4
+    )
+    actions.add_member_group(actor=world.coordinator, coalition=world.coalition, name="York", size=9)
+    before = snapshot()
+    with pytest.raises(Conflict):
+        actions.decide_application(actor=world.coordinator, application=application, admit=True)
+    assert snapshot() == before
+    assert Application.objects.get(pk=application.pk).status == "pending"
+
+
+def test_members_read_the_audit_log_and_outsiders_do_not(world: World) -> None:
+    verbs = list(queries.audit_events(world.member, world.coalition).values_list("verb", flat=True))
+    assert verbs[-1] == "coalition.created"
+    assert verbs.count("invitation.accepted") == 3
+    from accord.errors import NotAllowed
+
+    with pytest.raises(NotAllowed):
+        queries.audit_events(world.outsider, world.coalition)
+    with pytest.raises(NotAllowed):
+        queries.audit_events(world.coordinator, world.elsewhere)
+
+
+def test_invitations_into_a_group_that_left_stop_working(world: World) -> None:
+    into_group = actions.create_invitation(actor=world.coordinator, coalition=world.coalition, member_group=world.group)
+    loner = actions.record_person(actor=world.coordinator, coalition=world.coalition, name="Lou",
+                                  member_groups=[world.group])
+    claim = actions.create_invitation(actor=world.coordinator, coalition=world.coalition, person=loner)
+    unrelated = actions.create_invitation(actor=world.coordinator, coalition=world.coalition)
+    actions.withdraw_member_group(actor=world.delegate, member_group=world.group)
+    for invitation in (into_group, claim):
+        invitation.refresh_from_db()
+        assert invitation.status == "revoked"
+        with pytest.raises(Conflict):
+            actions.accept_invitation(actor=world.outsider, token=invitation.token)
+    unrelated.refresh_from_db()
+    assert unrelated.status == "open"
+    assert list(queries.invitations(world.coordinator, world.coalition, open_only=True)) == [unrelated]
+
+
+def test_a_claim_on_someone_who_left_is_refused(world: World) -> None:
+    recorded = actions.record_person(actor=world.coordinator, coalition=world.coalition, name="Lou",
+                                     member_groups=[world.group])
+    claim = actions.create_invitation(actor=world.coordinator, coalition=world.coalition, person=recorded)
+    # The record leaves by another path than the group leaving; the claim must not bring it back.
+    Person.objects.filter(pk=recorded.pk).update(left_at=timezone.now())
+    before = snapshot()
+    with pytest.raises(Conflict) as refusal:
+        actions.accept_invitation(actor=world.outsider, token=claim.token)
+    assert "has left the coalition" in refusal.value.message
+    assert snapshot() == before
