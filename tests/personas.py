@@ -3,19 +3,16 @@
     def test_delegate_sees_their_group(demo, delegate):
         ...  # demo.delegate_group, demo.coalition, demo.big_group, demo.left_group...
 
-`demo` loads the demo coalition into the test's database and returns the `accord.demo.Demo`. It asks for the
-`db` fixture, so a test that uses it needs no `django_db` mark. It is function-scoped: every test gets a freshly
-loaded demo (about 0.3 s on SQLite), and
+The demo is loaded once per test session, when pytest-django sets up the test database, and committed there.
+`demo` then finds it (a few reads) inside each test's transaction, which is rolled back afterwards, so every test
+starts from the same demo however much the previous one changed.
 
-- in an ordinary database test the load happens inside the test's transaction and is rolled back afterwards;
-  the load's on-commit work (invitation and decision emails) does not run unless the test wraps its own code in
-  `django_capture_on_commit_callbacks(execute=True)`;
-- in a `transactional_db` or `live_server` test (or `django_db(transaction=True)`) the load is committed, so the
-  live server sees it and its emails are sent at once (to `mail.outbox`); pytest-django flushes the database after
-  the test, and the next test that asks for `demo` loads it again.
-
-The demo is deliberately not cached across tests: a cached copy would be wiped by the flush after any
-transactional test, and would put a coalition in the database of tests that expect an empty one.
+- A `transactional_db` or `live_server` test sees the committed demo too; pytest-django flushes the database after
+  such a test, and the next test that asks for `demo` loads it afresh (pytest-django runs these tests last).
+- The session load's on-commit work (invitation and decision emails) ran before any test, so `mail.outbox` starts
+  empty in every test.
+- A test that needs a database with no coalition asks for `empty_database`: it deletes everything inside the
+  test's transaction, and the rollback brings the demo back for the next test.
 
 Persona shortcuts, each a `User`: `coordinator` (Amara Okafor), `delegate` (Priya Shah, delegate of Leeds Climate
 Action), `member` (Daniel Murphy, member of Leeds Climate Action with no other role), `outsider` (Sam Taylor, an
@@ -24,7 +21,7 @@ account with no place in the coalition); and `coalition`. Their password is `acc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -34,11 +31,30 @@ if TYPE_CHECKING:  # models are imported only once Django is set up: a plugin mo
     from accord.demo import Demo
 
 
-@pytest.fixture
-def demo(db: None) -> Demo:
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     from accord.demo import load_demo
 
-    return load_demo()
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def demo(db: None) -> Demo:
+    from accord.demo import find_demo, load_demo
+
+    return find_demo() or load_demo()
+
+
+@pytest.fixture
+def empty_database(db: None) -> None:
+    """No coalition and no account, for the length of this test only."""
+    from django.contrib.auth import get_user_model
+
+    from accord.coalitions.models import Coalition
+
+    Coalition.objects.all().delete()
+    get_user_model().objects.all().delete()
 
 
 @pytest.fixture

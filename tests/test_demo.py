@@ -250,7 +250,7 @@ def test_persona_fixtures(coalition, coordinator, delegate, member, outsider, de
     ]
 
 
-def test_every_action_writes_one_audit_event(db, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_action_writes_one_audit_event(empty_database, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: Counter[str] = Counter()
     for name in actions.__dict__.copy():
         function = getattr(actions, name)
@@ -276,7 +276,7 @@ def test_loading_twice_is_refused_and_changes_nothing(demo: Demo) -> None:
     assert Coalition.objects.count() == 1
 
 
-def test_existing_demo_accounts_are_refused_before_anything_is_written(db) -> None:
+def test_existing_demo_accounts_are_refused_before_anything_is_written(empty_database) -> None:
     from accord.accounts.actions import create_user
 
     create_user(email="member@demo.example", password=None, name="Someone else")
@@ -285,13 +285,13 @@ def test_existing_demo_accounts_are_refused_before_anything_is_written(db) -> No
     assert (Coalition.objects.count(), get_user_model().objects.count()) == (0, 1)
 
 
-def test_database_is_empty(db) -> None:
+def test_database_is_empty(empty_database) -> None:
     assert database_is_empty()
     load_demo()
     assert not database_is_empty()
 
 
-def test_two_loads_into_fresh_databases_are_identical(db) -> None:
+def test_two_loads_into_fresh_databases_are_identical(empty_database) -> None:
     summaries = []
     for _ in range(2):
         with transaction.atomic():
@@ -306,11 +306,9 @@ def test_two_loads_into_fresh_databases_are_identical(db) -> None:
     assert len(summaries[0]["people"]) == 60
 
 
-@pytest.mark.parametrize("run", [1, 2])
-def test_demo_reloads_in_transactional_tests(run: int, transactional_db, demo: Demo) -> None:
-    """Committed, so its mail goes out; the flush after each such test empties the database for the next load."""
-    assert Coalition.objects.get().pk == demo.coalition.pk
-    assert Person.objects.filter(left_at__isnull=True).count() == 57
+def test_loading_sends_its_mail_once_committed(empty_database, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
     assert sorted(message.to[0] for message in mail.outbox) == [
         "alex.morgan@demo.example",  # invited by email
         "dominic.price@demo.example",  # declined
@@ -318,3 +316,18 @@ def test_demo_reloads_in_transactional_tests(run: int, transactional_db, demo: D
         "patrick.oneill@demo.example",  # invited to claim his record
         "samir.haddad@demo.example",
     ]
+
+
+def test_the_fixture_finds_what_load_demo_made(demo: Demo, empty_database) -> None:
+    from accord.demo import find_demo
+
+    assert find_demo() is None
+    loaded = load_demo()
+    assert find_demo() == loaded
+
+
+@pytest.mark.parametrize("run", [1, 2])
+def test_demo_is_there_in_transactional_tests(run: int, transactional_db, demo: Demo) -> None:
+    """The second run follows the flush after the first, so it proves the demo is loaded again."""
+    assert Coalition.objects.get().pk == demo.coalition.pk
+    assert Person.objects.filter(left_at__isnull=True).count() == 57

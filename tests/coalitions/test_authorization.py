@@ -128,7 +128,7 @@ CASES: list[Case] = [
     (
         "decide_application",
         lambda w, a: actions.decide_application(
-            actor=a, application=Application.objects.get(status="pending"), admit=True
+            actor=a, application=Application.objects.get(coalition=w.coalition, status="pending"), admit=True
         ),
         {"coordinator"},
         prepare_application,
@@ -175,7 +175,7 @@ def test_only_the_right_roles_may_act(world: World, case: Case, role: str) -> No
 
 def test_withdraw_application_only_by_applicant(world: World) -> None:
     prepare_application(world)
-    application = Application.objects.get(status="pending")
+    application = Application.objects.get(coalition=world.coalition, status="pending")
     before = snapshot()
     for role in ROLES:
         with pytest.raises(NotAllowed):

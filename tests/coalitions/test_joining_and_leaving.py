@@ -322,3 +322,15 @@ def test_a_claim_on_someone_who_left_is_refused(world: World) -> None:
         actions.accept_invitation(actor=world.outsider, token=claim.token)
     assert "has left the coalition" in refusal.value.message
     assert snapshot() == before
+
+
+def test_a_coordinator_stepping_down_with_no_group_stays_as_an_individual(world: World) -> None:
+    founder = standing_in(world.coordinator, world.coalition).person
+    founder.is_individual_member = False
+    founder.save(update_fields=["is_individual_member"])
+    actions.set_coordinator(actor=world.coordinator, person=world.member_person, is_coordinator=True)
+    actions.set_coordinator(actor=world.member, person=founder, is_coordinator=False)
+    founder.refresh_from_db()
+    assert (founder.is_coordinator, founder.is_individual_member, founder.is_active) == (False, True, True)
+    event = queries.audit_events(world.member, world.coalition).first()
+    assert event.summary == "ended Ana's coordinator role; they stay in the coalition as an individual member"

@@ -43,7 +43,11 @@ def create_api_token(*, actor: User, name: str = "") -> tuple[ApiToken, str]:
     """A personal API token; returns the row and the token itself, which is shown once and never kept."""
     if not getattr(actor, "is_authenticated", False):
         raise NotSignedIn("Sign in to create an API token.")
+    if name is not None and not isinstance(name, str):
+        raise Invalid("Give the token's name as text.", field="name")
     name = (name or "").strip() or f"Token made {timezone.now():%Y-%m-%d}"
+    if "\x00" in name:
+        raise Invalid("Remove the invisible NUL characters from the token's name.", field="name")
     if len(name) > 100:
         raise Invalid("Shorten the token's name to 100 characters or fewer.", field="name")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -55,7 +59,7 @@ def create_api_token(*, actor: User, name: str = "") -> tuple[ApiToken, str]:
 def revoke_api_token(*, actor: User, token_id: int) -> ApiToken:
     if not getattr(actor, "is_authenticated", False):
         raise NotSignedIn("Sign in to revoke an API token.")
-    token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
+    token = ApiToken.objects.select_for_update(of=("self",)).filter(pk=token_id).first()
     if token is None or token.user_id != actor.pk:
         raise NotFound("You have no such API token.")
     if token.revoked_at is not None:

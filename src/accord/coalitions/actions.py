@@ -271,7 +271,7 @@ def update_member_group(
     contact_name: str | None = None,
     contact_email: str | None = None,
 ) -> MemberGroup:
-    member_group = MemberGroup.objects.select_for_update().get(pk=member_group.pk)
+    member_group = MemberGroup.objects.select_for_update(of=("self",)).get(pk=member_group.pk)
     standing = require_group_editor(actor, member_group)
     if not member_group.is_active:
         raise Conflict(f"{member_group.name} has left the coalition; its record can no longer be changed.")
@@ -316,7 +316,7 @@ def withdraw_member_group(*, actor: Actor, member_group: MemberGroup, reason: st
     Its people's affiliations end; people who belonged only through this group leave with it. Nothing is
     deleted: the group and its people stay in the record as former members.
     """
-    member_group = MemberGroup.objects.select_for_update().select_related("coalition").get(pk=member_group.pk)
+    member_group = MemberGroup.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=member_group.pk)
     coalition = member_group.coalition
     standing = require(actor, coalition, "view_members")
     if not member_group.is_active:
@@ -325,20 +325,15 @@ def withdraw_member_group(*, actor: Actor, member_group: MemberGroup, reason: st
         raise NotAllowed(f"Only a delegate of {member_group.name} can take it out of the coalition.")
     reason = _reason(reason)
     now = timezone.now()
+    # FOR UPDATE cannot take the DISTINCT that finds them, so find first, then lock by key.
+    departed_ids = list(Person.objects.only_through(member_group).values_list("pk", flat=True))
+    departed = list(Person.objects.select_for_update(of=("self",)).filter(pk__in=departed_ids))
     member_group.left_at = now
     member_group.leave_reason = reason
     member_group.save(update_fields=["left_at", "leave_reason"])
-    affiliations = list(
-        Affiliation.objects.select_for_update().filter(member_group=member_group, ended_at__isnull=True)
-        .select_related("person")
-    )
-    Affiliation.objects.filter(pk__in=[a.pk for a in affiliations]).update(
+    Affiliation.objects.filter(member_group=member_group, ended_at__isnull=True).update(
         ended_at=now, end_reason=f"{member_group.name} left the coalition"
     )
-    departed = [
-        a.person for a in affiliations
-        if a.person.is_active and not _has_other_membership(a.person, except_affiliation=a)
-    ]
     Person.objects.filter(pk__in=[p.pk for p in departed]).update(
         left_at=now, leave_reason=f"Their member group {member_group.name} left the coalition."
     )
@@ -412,7 +407,7 @@ def update_person(
     is_individual_member: bool | None = None,
 ) -> Person:
     """A person edits their own name and address; a coordinator may edit anyone's and their individual membership."""
-    person = Person.objects.select_for_update().select_related("coalition").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=person.pk)
     standing = require(actor, person.coalition, "view_members")
     is_self = standing.person is not None and standing.person.pk == person.pk
     is_coordinator = standing.can("manage_members")
@@ -454,16 +449,17 @@ def update_person(
 
 @atomic_action
 def set_coordinator(*, actor: Actor, person: Person, is_coordinator: bool) -> Person:
-    person = Person.objects.select_for_update().select_related("coalition").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=person.pk)
     coalition = person.coalition
     standing = require(actor, coalition, "manage_members")
     if not person.is_active:
         raise Conflict(f"{person.name} has left the coalition and cannot be a coordinator.")
     if person.is_coordinator == is_coordinator:
         return person
+    kept_as_individual = False
     if not is_coordinator:
         # Lock every coordinator row so two coordinators stepping down at once cannot leave none.
-        list(Person.objects.select_for_update().filter(coalition=coalition, is_coordinator=True))
+        list(Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, is_coordinator=True))
         if _active_coordinators(coalition) <= 1:
             raise Conflict(
                 f"{person.name} is the only coordinator: make someone else a coordinator first.",
@@ -471,13 +467,18 @@ def set_coordinator(*, actor: Actor, person: Person, is_coordinator: bool) -> Pe
             )
         if not _has_other_membership(Person(pk=person.pk, is_coordinator=False,
                                             is_individual_member=person.is_individual_member)):
+            # Stepping down is not leaving: with no group, they stay in as an individual member, and are told so.
             person.is_individual_member = True
+            kept_as_individual = True
     person.is_coordinator = is_coordinator
     person.save(update_fields=["is_coordinator", "is_individual_member"])
     _audit(
         coalition=coalition, actor=actor, standing=standing,
         verb="person.coordinator_added" if is_coordinator else "person.coordinator_removed",
-        summary=f"made {person.name} a coordinator" if is_coordinator else f"ended {person.name}'s coordinator role",
+        summary=f"made {person.name} a coordinator" if is_coordinator else (
+            f"ended {person.name}'s coordinator role"
+            + ("; they stay in the coalition as an individual member" if kept_as_individual else "")
+        ),
         target=person,
     )
     return person
@@ -486,7 +487,7 @@ def set_coordinator(*, actor: Actor, person: Person, is_coordinator: bool) -> Pe
 @atomic_action
 def add_affiliation(*, actor: Actor, person: Person, member_group: MemberGroup, is_delegate: bool = False) -> Affiliation:
     """Add a person to a member group: a coordinator, or a delegate of that group, may."""
-    person = Person.objects.select_for_update().select_related("coalition").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=person.pk)
     coalition = person.coalition
     _active_group(coalition, member_group, field="member_group")
     standing = require_group_editor(actor, member_group)
@@ -506,7 +507,7 @@ def add_affiliation(*, actor: Actor, person: Person, member_group: MemberGroup, 
 @atomic_action
 def set_delegate(*, actor: Actor, affiliation: Affiliation, is_delegate: bool) -> Affiliation:
     affiliation = (
-        Affiliation.objects.select_for_update()
+        Affiliation.objects.select_for_update(of=("self",))
         .select_related("person", "member_group__coalition")
         .get(pk=affiliation.pk)
     )
@@ -531,7 +532,7 @@ def set_delegate(*, actor: Actor, affiliation: Affiliation, is_delegate: bool) -
 def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "") -> Affiliation:
     """A person leaves one member group (by themselves, or recorded by a coordinator or the group's delegate)."""
     affiliation = (
-        Affiliation.objects.select_for_update()
+        Affiliation.objects.select_for_update(of=("self",))
         .select_related("person", "member_group__coalition")
         .get(pk=affiliation.pk)
     )
@@ -544,7 +545,7 @@ def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "")
         raise Conflict(f"{person.name} has already left {group.name}.")
     if not _has_other_membership(person, except_affiliation=affiliation):
         raise Conflict(
-            f"{group.name} is {person.name}'s only membership. To leave the coalition altogether use "
+            f"{group.name} is {person.name}’s only membership. To leave the coalition altogether use "
             "“Leave the coalition”, or make them an individual member first.",
         )
     reason = _reason(reason)
@@ -564,9 +565,9 @@ def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "")
 def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> Person:
     """A person leaves the coalition by themselves. Their history stays, shown as a former member's."""
     standing = require(actor, coalition, "leave_coalition")
-    person = Person.objects.select_for_update().get(pk=standing.person.pk)  # type: ignore[union-attr]
+    person = Person.objects.select_for_update(of=("self",)).get(pk=standing.person.pk)  # type: ignore[union-attr]
     if person.is_coordinator:
-        list(Person.objects.select_for_update().filter(coalition=coalition, is_coordinator=True))
+        list(Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, is_coordinator=True))
         others = Person.objects.filter(coalition=coalition, left_at__isnull=True).exclude(pk=person.pk)
         if _active_coordinators(coalition) <= 1 and others.exists():
             raise Conflict(
@@ -634,15 +635,17 @@ def create_invitation(
     if isinstance(valid_days, bool) or not isinstance(valid_days, int) or not 1 <= valid_days <= INVITATION_DAYS_MAX:
         raise Invalid(f"Choose how long the invitation stays valid: 1 to {INVITATION_DAYS_MAX} days.",
                       field="valid_days")
+    now = timezone.now()
     invitation = Invitation.objects.create(
         coalition=coalition,
         token=secrets.token_urlsafe(24),
+        created_at=now,
         email=email,
         member_group=member_group,
         as_delegate=as_delegate and member_group is not None,
         person=person,
         created_by=actor,
-        expires_at=timezone.now() + timedelta(days=valid_days),
+        expires_at=now + timedelta(days=valid_days),
     )
     if person is not None:
         target = f"{person.name} to claim their record"
@@ -662,7 +665,7 @@ def create_invitation(
 
 @atomic_action
 def revoke_invitation(*, actor: Actor, invitation: Invitation) -> Invitation:
-    invitation = Invitation.objects.select_for_update().select_related("coalition", "member_group").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("coalition", "member_group").get(pk=invitation.pk)
     standing = require(actor, invitation.coalition, "view_members")
     is_creator = invitation.created_by_id == getattr(actor, "pk", None)
     if not (standing.can("manage_members") or is_creator):
@@ -684,7 +687,7 @@ def accept_invitation(*, actor: Actor, token: str) -> Person:
     """The holder of an invitation joins: into its member group, as an individual, or by claiming a record."""
     _require_signed_in(actor)
     invitation = (
-        Invitation.objects.select_for_update().select_related("coalition", "member_group", "person")
+        Invitation.objects.select_for_update(of=("self",)).select_related("coalition", "member_group", "person")
         .filter(token=(token or "").strip()).first()
     )
     if invitation is None:
@@ -694,14 +697,14 @@ def accept_invitation(*, actor: Actor, token: str) -> Person:
         raise Conflict(f"This invitation is {invitation.status}. Ask the person who invited you for a new one.",
                        field="token")
     coalition = invitation.coalition
-    existing = Person.objects.select_for_update().filter(coalition=coalition, user=actor).first()
+    existing = Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, user=actor).first()
     group = invitation.member_group
     if group is not None and not group.is_active:
         raise Conflict(f"{group.name} has left the coalition, so this invitation can no longer be used.")
     now = timezone.now()
 
     if invitation.person is not None:
-        person = Person.objects.select_for_update().get(pk=invitation.person.pk)
+        person = Person.objects.select_for_update(of=("self",)).get(pk=invitation.person.pk)
         if not person.is_active:
             raise Conflict(f"{person.name} has left the coalition, so their record can no longer be claimed.")
         if existing is not None and existing.pk != person.pk:
@@ -806,7 +809,7 @@ def submit_application(
 
 @atomic_action
 def withdraw_application(*, actor: Actor, application: Application) -> Application:
-    application = Application.objects.select_for_update().select_related("coalition").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=application.pk)
     if application.applicant_id != getattr(actor, "pk", None):
         raise NotAllowed("Only the person who applied can withdraw this application.")
     if application.status != Application.Status.PENDING:
@@ -824,7 +827,7 @@ def withdraw_application(*, actor: Actor, application: Application) -> Applicati
 
 def _admit(application: Application) -> tuple[MemberGroup | None, Person]:
     coalition, applicant = application.coalition, application.applicant
-    person = Person.objects.select_for_update().filter(coalition=coalition, user=applicant).first()
+    person = Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, user=applicant).first()
     if person is None:
         person = Person(coalition=coalition, user=applicant, name=application.applicant_name,
                         email=application.contact_email if applicant is None else applicant.email)
@@ -854,7 +857,7 @@ def decide_application(*, actor: Actor, application: Application, admit: bool, r
     """Admit or decline an application. The one admission step: a later issue swaps the coordinator's say for a
     decision under the constitution, without changing its callers."""
     application = (
-        Application.objects.select_for_update().select_related("coalition", "applicant").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",)).select_related("coalition", "applicant").get(pk=application.pk)
     )
     coalition = application.coalition
     standing = require(actor, coalition, "decide_applications")

@@ -78,6 +78,22 @@ class MemberGroup(models.Model):
         return self.name if self.is_active else f"{self.name} (former member)"
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def in_group(self, member_group: MemberGroup) -> PersonQuerySet:
+        return self.filter(affiliations__member_group=member_group, affiliations__ended_at__isnull=True).distinct()
+
+    def only_through(self, member_group: MemberGroup) -> PersonQuerySet:
+        """Current members whose only membership is this group: they leave when it leaves."""
+        elsewhere = Affiliation.objects.filter(person=models.OuterRef("pk"), ended_at__isnull=True).exclude(
+            member_group=member_group
+        )
+        return (
+            self.in_group(member_group)
+            .filter(left_at__isnull=True, is_individual_member=False, is_coordinator=False)
+            .exclude(models.Exists(elsewhere))
+        )
+
+
 class Person(models.Model):
     """An individual known to a coalition. May have no account (recorded by a facilitator) and claim it later."""
 
@@ -98,6 +114,8 @@ class Person(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
     leave_reason = models.TextField(blank=True, max_length=4000)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -110,3 +110,8 @@ def require_group_editor(actor: Actor, member_group: MemberGroup) -> Standing:
     if not may_edit_group(standing, member_group):
         raise NotAllowed(f"Only a coordinator or a delegate of {member_group.name} can do this.")
     return standing
+
+
+def may_see_contact_details(standing: Standing, person: Person) -> bool:
+    """A person's own address is theirs and the coordinators' to see; other members see no addresses."""
+    return standing.can("manage_members") or (standing.person is not None and standing.person.pk == person.pk)

@@ -6,10 +6,10 @@ Lists return querysets so callers can paginate them; related rows are fetched up
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accord.errors import NotFound
+from accord.errors import Invalid, NotFound
 
 from .models import Affiliation, Application, AuditEvent, Coalition, Invitation, MemberGroup, Person
 from .permissions import Actor, Role, Standing, require, standing_in
@@ -80,7 +80,7 @@ def member_groups(
             queryset=Affiliation.objects.filter(ended_at__isnull=True, is_delegate=True).select_related("person"),
             to_attr="delegate_affiliations",
         )
-    ).order_by("left_at", "name")
+    ).order_by(F("left_at").asc(nulls_first=True), "name", "pk")
 
 
 def member_group(actor: Actor, coalition: Coalition, group_id: int) -> MemberGroup:
@@ -96,7 +96,7 @@ def group_affiliations(actor: Actor, member_group: MemberGroup, *, include_forme
     rows = Affiliation.objects.filter(member_group=member_group).select_related("person")
     if not include_former:
         rows = rows.filter(ended_at__isnull=True)
-    return rows.order_by("ended_at", "-is_delegate", "person__name")
+    return rows.order_by(F("ended_at").asc(nulls_first=True), "-is_delegate", "person__name")
 
 
 def people(
@@ -108,7 +108,7 @@ def people(
         rows = rows.filter(left_at__isnull=True)
     if search:
         rows = rows.filter(name__icontains=search)
-    return rows.prefetch_related(_active_affiliations()).order_by("left_at", "name")
+    return rows.prefetch_related(_active_affiliations()).order_by(F("left_at").asc(nulls_first=True), "name", "pk")
 
 
 def person(actor: Actor, coalition: Coalition, person_id: int) -> Person:
@@ -122,7 +122,7 @@ def person(actor: Actor, coalition: Coalition, person_id: int) -> Person:
 def person_affiliations(actor: Actor, person: Person) -> QuerySet[Affiliation]:
     require(actor, person.coalition, "view_members")
     return Affiliation.objects.filter(person=person).select_related("member_group").order_by(
-        "ended_at", "member_group__name"
+        F("ended_at").asc(nulls_first=True), "member_group__name"
     )
 
 
@@ -176,7 +176,9 @@ def applications(actor: Actor, coalition: Coalition, *, status: str = "") -> Que
         rows = rows.filter(applicant=actor)
     if status:
         if status not in Application.Status.values:
-            raise NotFound(f"Unknown status “{status}”: use one of {', '.join(Application.Status.values)}.")
+            raise Invalid(
+                f"Unknown status “{status}”: use one of {', '.join(Application.Status.values)}.", field="status"
+            )
         rows = rows.filter(status=status)
     return rows.order_by("-submitted_at")
 
@@ -205,3 +207,36 @@ def audit_events(actor: Actor, coalition: Coalition, *, verb_prefix: str = "") -
 def require_ability(actor: Actor, coalition: Coalition, ability: str) -> Standing:
     """For pages and endpoints that only need to know the actor may do something before showing a form."""
     return require(actor, coalition, ability)
+
+
+# --- added for the JSON API (GET /me, GET /coalitions): the actor's coalitions and role in each, in one query ---
+
+
+def memberships_of(actor: Actor) -> QuerySet[Person]:
+    """The actor's active person records, one per coalition, with the coalition and its active group count."""
+    if not getattr(actor, "is_authenticated", False):
+        return Person.objects.none()
+    return (
+        Person.objects.filter(user=actor, left_at__isnull=True)
+        .select_related("coalition")
+        .annotate(
+            active_group_count=Count(
+                "coalition__member_groups",
+                filter=Q(coalition__member_groups__left_at__isnull=True),
+                distinct=True,
+            )
+        )
+        .order_by("coalition__name", "coalition__pk")
+    )
+
+
+def people_leaving_with_group(actor: Actor, member_group: MemberGroup) -> tuple[list[Person], list[Person]]:
+    """Who would leave the coalition if this group left (their only membership), and who would stay."""
+    require(actor, member_group.coalition, "view_members")
+    leaving = list(Person.objects.only_through(member_group).order_by("name"))
+    leaving_ids = {person.pk for person in leaving}
+    staying = [
+        person for person in Person.objects.in_group(member_group).filter(left_at__isnull=True).order_by("name")
+        if person.pk not in leaving_ids
+    ]
+    return leaving, staying
