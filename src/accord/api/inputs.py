@@ -1,0 +1,33 @@
+"""The base of every JSON body the API reads: strict types, no unknown fields, no NUL characters.
+
+Strict: a JSON number where a number is asked (not "12"), true/false for flags (not "yes"). Unknown fields are
+refused, so a misspelt field is an error rather than silently ignored. A NUL character cannot be stored by
+PostgreSQL and only arrives by mistake, so it is refused here, for every text field, before any action runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class StrictInput(Schema):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise PydanticCustomError("nul_character", "Remove the invisible NUL characters from this text.")
+        return value

@@ -1,0 +1,341 @@
+"""Joining by invitation and by application, and the audit log that records it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from accord.accounts.actions import create_user
+from accord.coalitions import actions
+from accord.coalitions.models import Affiliation, Application, AuditEvent, Invitation, Person
+
+from .conftest import assert_error
+from .test_coalitions import iso
+from .test_members import ref
+
+# --- invitations -----------------------------------------------------------------------------------------------
+
+
+def invitation_out(invitation: Invitation) -> dict:
+    return {
+        "id": invitation.pk,
+        "status": invitation.status,
+        "email": invitation.email,
+        "member_group": ref(invitation.member_group) if invitation.member_group else None,
+        "as_delegate": invitation.as_delegate,
+        "person": ref(invitation.person) if invitation.person else None,
+        "created_by_name": invitation.created_by.display_name if invitation.created_by else None,
+        "created_at": iso(invitation.created_at),
+        "expires_at": iso(invitation.expires_at),
+        "accepted_at": iso(invitation.accepted_at),
+        "revoked_at": iso(invitation.revoked_at),
+        "token": invitation.token,
+        "url": f"{settings.BASE_URL}/invite/{invitation.token}/",
+    }
+
+
+def test_coordinators_list_every_invitation(api, demo):
+    response = api(demo.coordinator).get(f"/coalitions/{demo.coalition.slug}/invitations")
+
+    assert response.status_code == 200
+    invitations = Invitation.objects.filter(coalition=demo.coalition).order_by("-created_at")
+    assert response.json() == {
+        "count": invitations.count(),
+        "page": 1,
+        "page_size": 50,
+        "items": [invitation_out(invitation) for invitation in invitations],
+    }
+    open_only = (
+        api(demo.coordinator).get(f"/coalitions/{demo.coalition.slug}/invitations", {"open_only": "true"}).json()
+    )
+    assert {item["status"] for item in open_only["items"]} == {"open"}
+    assert open_only["count"] == sum(1 for invitation in invitations if invitation.status == "open")
+
+
+def test_a_delegate_invites_to_their_group_and_sees_only_their_own_invitations(api, demo):
+    client = api(demo.delegate)
+    response = client.post(
+        f"/coalitions/{demo.coalition.slug}/invitations",
+        {"member_group": demo.delegate_group.pk, "email": "New@Example.org", "valid_days": 7},
+    )
+
+    assert response.status_code == 201
+    invitation = Invitation.objects.get(email="new@example.org")
+    assert response.json() == invitation_out(invitation)
+    assert response.json()["url"] == settings.BASE_URL + f"/invite/{invitation.token}/"
+    assert (invitation.member_group, invitation.created_by, invitation.as_delegate) == (
+        demo.delegate_group,
+        demo.delegate,
+        False,
+    )
+    listed = client.get(f"/coalitions/{demo.coalition.slug}/invitations").json()
+    theirs = Invitation.objects.filter(created_by=demo.delegate).order_by("-created_at")
+    assert [item["id"] for item in listed["items"]] == [mine.pk for mine in theirs]
+    assert listed["items"][0]["id"] == invitation.pk
+    assert Invitation.objects.filter(coalition=demo.coalition).exclude(created_by=demo.delegate).exists()
+
+
+def test_invite_someone_to_claim_a_recorded_person(api, demo):
+    person = Person.objects.create(coalition=demo.coalition, name="Unrecorded Ursula", is_individual_member=True)
+    response = api(demo.coordinator).post(
+        f"/coalitions/{demo.coalition.slug}/invitations", {"person": person.pk, "email": "ursula@example.org"}
+    )
+    assert response.status_code == 201
+    assert response.json()["person"] == ref(person)
+
+
+def test_revoke_an_invitation(api, demo):
+    invitation = actions.create_invitation(actor=demo.coordinator, coalition=demo.coalition)
+    response = api(demo.coordinator).post(f"/coalitions/{demo.coalition.slug}/invitations/{invitation.pk}/revoke")
+
+    assert response.status_code == 200
+    invitation.refresh_from_db()
+    assert response.json() == invitation_out(invitation)
+    assert response.json()["status"] == "revoked"
+    assert_error(
+        api(demo.coordinator).post(f"/coalitions/{demo.coalition.slug}/invitations/{invitation.pk}/revoke"),
+        409,
+        "conflict",
+    )
+
+
+def test_anyone_holding_an_invitation_sees_what_it_is_for(api, demo):
+    invitation = actions.create_invitation(
+        actor=demo.delegate, coalition=demo.coalition, member_group=demo.delegate_group, as_delegate=True
+    )
+    response = api(None).get(f"/invitations/{invitation.token}")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "open",
+        "coalition": {"id": demo.coalition.pk, "slug": demo.coalition.slug, "name": demo.coalition.name},
+        "coalition_purpose": demo.coalition.purpose,
+        "member_group": ref(demo.delegate_group),
+        "as_delegate": True,
+        "claims_person": None,
+        "invited_by": "Priya Shah",
+        "expires_at": iso(invitation.expires_at),
+    }
+
+
+def test_an_unknown_invitation_token(api, demo):
+    assert_error(api(None).get("/invitations/not-a-real-token"), 404, "not_found")
+    assert_error(api(demo.outsider).post("/invitations/not-a-real-token/accept"), 404, "not_found", field="token")
+    # Characters no token has are refused before the database is asked.
+    assert_error(api(None).get("/invitations/bad%00token"), 404, "not_found", field="token")
+
+
+def test_accept_an_invitation(api, demo):
+    invitation = actions.create_invitation(
+        actor=demo.delegate, coalition=demo.coalition, member_group=demo.delegate_group
+    )
+    response = api(demo.outsider).post(f"/invitations/{invitation.token}/accept")
+
+    assert response.status_code == 200
+    person = Person.objects.get(coalition=demo.coalition, user=demo.outsider)
+    affiliation = Affiliation.objects.get(person=person)
+    body = response.json()
+    assert body["coalition"] == {"id": demo.coalition.pk, "slug": demo.coalition.slug, "name": demo.coalition.name}
+    assert (body["person"]["id"], body["person"]["name"], body["person"]["email"]) == (
+        person.pk,
+        "Sam Taylor",
+        "outsider@demo.example",
+    )
+    assert body["person"]["member_groups"] == [
+        {"affiliation_id": affiliation.pk, "member_group": ref(demo.delegate_group), "is_delegate": False}
+    ]
+    invitation.refresh_from_db()
+    assert invitation.status == "accepted"
+    assert_error(api(demo.outsider).post(f"/invitations/{invitation.token}/accept"), 409, "conflict", field="token")
+
+
+# --- applications ----------------------------------------------------------------------------------------------
+
+
+def application_out(application: Application) -> dict:
+    return {
+        "id": application.pk,
+        "kind": application.kind,
+        "status": application.status,
+        "applicant_name": application.applicant_name,
+        "subject_name": application.subject_name,
+        "group_name": application.group_name,
+        "group_description": application.group_description,
+        "group_size": application.group_size,
+        "contact_email": application.contact_email,
+        "answers": application.answers,
+        "submitted_at": iso(application.submitted_at),
+        "decided_at": iso(application.decided_at),
+        "decided_by_name": application.decided_by.display_name if application.decided_by else None,
+        "decision_reason": application.decision_reason,
+        "member_group": ref(application.member_group) if application.member_group else None,
+        "person": ref(application.person) if application.person else None,
+    }
+
+
+def answers_for(coalition) -> list[str]:
+    return [f"Answer {number}" for number, _ in enumerate(coalition.question_list, start=1)]
+
+
+def test_apply_to_join_as_a_group(api, demo):
+    response = api(demo.outsider).post(
+        f"/coalitions/{demo.coalition.slug}/applications",
+        {
+            "kind": "group",
+            "answers": answers_for(demo.coalition),
+            "group_name": "Sheffield Tree Action",
+            "group_size": 30,
+            "group_description": "Planting street trees.",
+        },
+    )
+
+    assert response.status_code == 201
+    application = Application.objects.get(group_name="Sheffield Tree Action")
+    assert response.json() == application_out(application)
+    assert response.json()["answers"] == [
+        {"question": question, "answer": f"Answer {number}"}
+        for number, question in enumerate(demo.coalition.question_list, start=1)
+    ]
+    assert (application.status, application.applicant, application.contact_email) == (
+        "pending",
+        demo.outsider,
+        "outsider@demo.example",
+    )
+
+
+def test_an_unanswered_question_names_the_answer_at_fault(api, demo):
+    body = assert_error(
+        api(demo.outsider).post(
+            f"/coalitions/{demo.coalition.slug}/applications", {"kind": "individual", "answers": ["Leeds", ""]}
+        ),
+        422,
+        "invalid",
+        field="answers.1",
+    )
+    assert body["message"].startswith("Enter an answer to “Why do you want to join")
+
+
+def test_coordinators_list_applications_by_status(api, demo):
+    client = api(demo.coordinator)
+    everything = client.get(f"/coalitions/{demo.coalition.slug}/applications").json()
+    applications = Application.objects.filter(coalition=demo.coalition).order_by("-submitted_at")
+    assert everything["count"] == applications.count() == 4
+    assert everything["items"] == [application_out(application) for application in applications]
+
+    pending = client.get(f"/coalitions/{demo.coalition.slug}/applications", {"status": "pending"}).json()
+    assert {item["id"] for item in pending["items"]} == {
+        demo.pending_group_application.pk,
+        demo.pending_individual_application.pk,
+    }
+    admitted = client.get(f"/coalitions/{demo.coalition.slug}/applications", {"status": "admitted"}).json()
+    assert [item["subject_name"] for item in admitted["items"]] == ["Durham Climate Students"]
+    assert admitted["items"][0]["member_group"]["name"] == "Durham Climate Students"
+
+
+def test_an_applicant_sees_only_their_own_application(api, demo):
+    application = demo.pending_individual_application
+    client = api(application.applicant)
+    listed = client.get(f"/coalitions/{demo.coalition.slug}/applications").json()
+    assert [item["id"] for item in listed["items"]] == [application.pk]
+    assert client.get(f"/coalitions/{demo.coalition.slug}/applications/{application.pk}").json() == (
+        application_out(application)
+    )
+    assert_error(
+        client.get(f"/coalitions/{demo.coalition.slug}/applications/{demo.pending_group_application.pk}"),
+        404,
+        "not_found",
+    )
+
+
+def test_decline_needs_a_reason(api, demo):
+    application = demo.pending_group_application
+    path = f"/coalitions/{demo.coalition.slug}/applications/{application.pk}/decision"
+    assert_error(api(demo.coordinator).post(path, {"admit": False}), 422, "invalid", field="reason")
+    application.refresh_from_db()
+    assert application.status == "pending"
+
+    response = api(demo.coordinator).post(path, {"admit": False, "reason": "Not this year."})
+    assert response.status_code == 200
+    application.refresh_from_db()
+    assert response.json() == application_out(application)
+    assert (application.status, application.decision_reason) == ("declined", "Not this year.")
+
+
+def test_withdraw_an_application(api, demo):
+    application = demo.pending_individual_application
+    response = api(application.applicant).post(
+        f"/coalitions/{demo.coalition.slug}/applications/{application.pk}/withdraw"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "withdrawn"
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+
+
+def test_join_and_admit_flow(api, demo, django_capture_on_commit_callbacks, mailoutbox):
+    """The flow docs/api.md walks through: a new account applies for its group, a coordinator admits it."""
+    applicant = create_user(email="kay@sheffield.example", password=None, name="Kay Green")
+    kay, coordinator = api(applicant), api(demo.coordinator)
+    slug = demo.coalition.slug
+
+    basics = api(None).get(f"/coalitions/{slug}").json()
+    applied = kay.post(
+        f"/coalitions/{slug}/applications",
+        {
+            "kind": "group",
+            "answers": [f"Answer to: {question}" for question in basics["membership_questions"]],
+            "group_name": "Sheffield Tree Action",
+            "group_size": 30,
+        },
+    )
+    assert applied.status_code == 201
+    application_id = applied.json()["id"]
+
+    waiting = coordinator.get(f"/coalitions/{slug}/applications", {"status": "pending"}).json()
+    assert application_id in [item["id"] for item in waiting["items"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        admitted = coordinator.post(f"/coalitions/{slug}/applications/{application_id}/decision", {"admit": True})
+
+    assert admitted.status_code == 200
+    decision = admitted.json()
+    assert (decision["status"], decision["decided_by_name"]) == ("admitted", "Amara Okafor")
+    assert decision["member_group"]["name"] == "Sheffield Tree Action"
+    assert decision["person"]["name"] == "Kay Green"
+    assert [message.to for message in mailoutbox] == [["kay@sheffield.example"]]
+
+    me = kay.get(f"/coalitions/{slug}").json()
+    assert (me["my_role"], me["my_delegate_of"]) == ("member", [decision["member_group"]["id"]])
+    group = kay.get(f"/coalitions/{slug}/member-groups/{decision['member_group']['id']}").json()
+    assert [(p["person"]["name"], p["is_delegate"]) for p in group["people"]] == [("Kay Green", True)]
+
+
+# --- the audit log ---------------------------------------------------------------------------------------------
+
+
+def test_members_read_the_audit_log(api, demo):
+    response = api(demo.member).get(f"/coalitions/{demo.coalition.slug}/audit-events", {"page_size": 5})
+
+    assert response.status_code == 200
+    events = AuditEvent.objects.filter(coalition=demo.coalition).order_by("-created_at", "-id")
+    body = response.json()
+    assert body["count"] == events.count()
+    assert body["items"] == [
+        {
+            "id": event.pk,
+            "actor_label": event.actor_label,
+            "verb": event.verb,
+            "summary": event.summary,
+            "target_type": event.target_type,
+            "target_id": event.target_id,
+            "created_at": iso(event.created_at),
+            "data": event.data,
+        }
+        for event in events[:5]
+    ]
+
+
+def test_the_audit_log_by_verb_shows_former_members_as_such(api, demo):
+    body = api(demo.coordinator).get(f"/coalitions/{demo.coalition.slug}/audit-events", {"verb": "person.left"}).json()
+    assert [(item["verb"], item["actor_label"]) for item in body["items"]] == [
+        ("person.left", "Oliver Bennett (former member)")
+    ]
+    assert body["items"][0]["data"]["reason"] == demo.former_member_person.leave_reason

@@ -1,0 +1,128 @@
+"""The OpenAPI document: every endpoint, documented, with the bearer scheme and the error shape."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+ENDPOINTS = {
+    "/me": {"get"},
+    "/me/tokens": {"get", "post"},
+    "/me/tokens/{token_id}/revoke": {"post"},
+    "/coalitions": {"get", "post"},
+    "/coalitions/{slug}": {"get", "patch"},
+    "/coalitions/{slug}/leave": {"post"},
+    "/coalitions/{slug}/member-groups": {"get", "post"},
+    "/coalitions/{slug}/member-groups/{group_id}": {"get", "patch"},
+    "/coalitions/{slug}/member-groups/{group_id}/leave": {"post"},
+    "/coalitions/{slug}/people": {"get", "post"},
+    "/coalitions/{slug}/people/{person_id}": {"get", "patch"},
+    "/coalitions/{slug}/people/{person_id}/coordinator": {"put"},
+    "/coalitions/{slug}/people/{person_id}/affiliations": {"post"},
+    "/coalitions/{slug}/affiliations/{affiliation_id}": {"patch"},
+    "/coalitions/{slug}/affiliations/{affiliation_id}/end": {"post"},
+    "/coalitions/{slug}/invitations": {"get", "post"},
+    "/coalitions/{slug}/invitations/{invitation_id}/revoke": {"post"},
+    "/invitations/{token}": {"get"},
+    "/invitations/{token}/accept": {"post"},
+    "/coalitions/{slug}/applications": {"get", "post"},
+    "/coalitions/{slug}/applications/{application_id}": {"get"},
+    "/coalitions/{slug}/applications/{application_id}/decision": {"post"},
+    "/coalitions/{slug}/applications/{application_id}/withdraw": {"post"},
+    "/coalitions/{slug}/audit-events": {"get"},
+}
+CREATIONS = {
+    ("/me/tokens", "post"),
+    ("/coalitions", "post"),
+    ("/coalitions/{slug}/member-groups", "post"),
+    ("/coalitions/{slug}/people", "post"),
+    ("/coalitions/{slug}/people/{person_id}/affiliations", "post"),
+    ("/coalitions/{slug}/invitations", "post"),
+    ("/coalitions/{slug}/applications", "post"),
+}
+LISTS = {
+    "/me/tokens",
+    "/coalitions",
+    "/coalitions/{slug}/member-groups",
+    "/coalitions/{slug}/people",
+    "/coalitions/{slug}/invitations",
+    "/coalitions/{slug}/applications",
+    "/coalitions/{slug}/audit-events",
+}
+
+
+@pytest.fixture(scope="module")
+def document(django_db_blocker):
+    with django_db_blocker.unblock():
+        response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(document):
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            yield path.removeprefix("/api/v1"), method, operation
+
+
+def test_every_endpoint_is_listed(document):
+    listed = {}
+    for path, method, _ in operations(document):
+        listed.setdefault(path, set()).add(method)
+    assert listed == ENDPOINTS
+
+
+def test_every_operation_has_a_summary_description_tag_and_the_error_responses(document):
+    for path, method, operation in operations(document):
+        assert operation["summary"] and operation["description"], (path, method)
+        assert len(operation["tags"]) == 1, (path, method)
+        for status in ("400", "401", "403", "404", "409", "422"):
+            schema = operation["responses"][status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ApiError"}, (path, method, status)
+
+
+def test_creations_answer_201_and_the_rest_200(document):
+    for path, method, operation in operations(document):
+        success = {status for status in operation["responses"] if status.startswith("2")}
+        assert success == ({"201"} if (path, method) in CREATIONS else {"200"}), (path, method)
+
+
+def test_lists_are_paginated(document):
+    schemas = document["components"]["schemas"]
+    for path in LISTS:
+        operation = document["paths"]["/api/v1" + path]["get"]
+        names = {parameter["name"] for parameter in operation["parameters"]}
+        assert {"page", "page_size"} <= names, path
+        reference = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        page = schemas[reference.rsplit("/", 1)[1]]
+        assert set(page["properties"]) == {"count", "page", "page_size", "items"}, path
+
+
+def test_the_error_shape_and_the_bearer_scheme_are_documented(document):
+    schemas = document["components"]["schemas"]
+    assert set(schemas["ApiError"]["properties"]) == {"status", "code", "message", "errors"}
+    assert set(schemas["ApiError"]["required"]) == {"status", "code", "message", "errors"}
+    assert set(schemas["ApiFieldError"]["properties"]) == {"field", "message"}
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["PersonalToken"]["type"] == "http"
+    assert schemes["PersonalToken"]["scheme"] == "bearer"
+    assert schemes["SessionCookie"] == {**schemes["SessionCookie"], "type": "apiKey", "in": "cookie"}
+
+
+def test_public_reads_are_marked_as_needing_no_authentication(document):
+    security = {(path, method): operation["security"] for path, method, operation in operations(document)}
+    public = {key for key, value in security.items() if {} in value}
+    assert public == {("/coalitions/{slug}", "get"), ("/invitations/{token}", "get")}
+    assert all({"PersonalToken": []} in value for value in security.values())
+
+
+def test_the_browsable_docs_load(db):
+    response = Client().get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"swagger" in response.content.lower()
+
+
+def test_operation_ids_are_short_and_unique(document):
+    ids = [operation["operationId"] for _, _, operation in operations(document)]
+    assert len(ids) == len(set(ids))
+    assert {"list_member_groups", "decide_application", "create_token", "preview_invitation"} <= set(ids)
