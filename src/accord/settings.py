@@ -101,7 +101,9 @@ WSGI_APPLICATION = "accord.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # accord.web's templates come first so that its allauth/ overrides (layout, form elements) win over
+        # allauth's own, which APP_DIRS would otherwise find first (allauth is listed before accord.web).
+        "DIRS": [PACKAGE_DIR / "web" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -22,7 +22,14 @@ class ActionErrorPageMiddleware:
         if not isinstance(exception, ActionError) or request.path.startswith("/api/"):
             return None
         if isinstance(exception, NotSignedIn):
-            return redirect_to_login(request.get_full_path())
+            redirect = redirect_to_login(request.get_full_path())
+            if request.headers.get("HX-Request"):
+                # htmx would follow the redirect and swap the sign-in page into a fragment; send the whole
+                # window there instead.
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = redirect["Location"]
+                return response
+            return redirect
         return render(
             request,
             "web/refused.html",

@@ -1,0 +1,483 @@
+"""Joining and leaving: applying, deciding applications, invitations, leaving a group or the coalition.
+
+Thin views: parse a form, call one action through `attempt`, redirect with a message; read only through the
+coalitions and accounts queries. Refusals of permission propagate to ActionErrorPageMiddleware.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accord.coalitions import actions, queries
+from accord.errors import NotAllowed
+from accord.web.action_forms import attempt
+from accord.web.context import coalition_context
+from accord.web.membership_forms import ApplicationForm, DecisionForm, InvitationForm, ReasonForm
+
+PER_PAGE = 50
+STATUS_TABS = [
+    ("pending", "Waiting for a decision"),
+    ("admitted", "Admitted"),
+    ("declined", "Declined"),
+    ("withdrawn", "Withdrawn"),
+    ("", "All"),
+]
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def invitation_link(invitation: Any) -> str:
+    return settings.BASE_URL + reverse("web:invitation", args=[invitation.token])
+
+
+# --- applying to join --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    context = coalition_context(request, slug)
+    coalition, standing = context["coalition"], context["standing"]
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    is_member = standing.can("view_members")
+    pending = None
+    if request.user.is_authenticated:
+        pending = queries.my_applications(request.user).filter(coalition=coalition, status="pending").first()
+    form = None
+    if request.user.is_authenticated and pending is None:
+        options = {"questions": coalition.question_list, "group_only": is_member}
+        if request.method == "POST":
+            form = ApplicationForm(request.POST, **options)
+            if form.is_valid():
+                data = form.cleaned_data
+                application = attempt(
+                    form,
+                    actions.submit_application,
+                    actor=request.user,
+                    coalition=coalition,
+                    kind=data["kind"],
+                    answers=form.answers(),
+                    group_name=data["group_name"],
+                    group_description=data["group_description"],
+                    group_size=data["group_size"],
+                    contact_email=data["contact_email"],
+                )
+                if application is not None:
+                    messages.success(
+                        request,
+                        f"Your application to {coalition.name} has been sent. The coordinators will decide on it; "
+                        "you will find their answer here and by email.",
+                    )
+                    return redirect("web:application", coalition.slug, application.pk)
+        else:
+            form = ApplicationForm(
+                questions=coalition.question_list,
+                group_only=is_member,
+                initial={"contact_email": request.user.email, "kind": "group" if is_member else None},
+            )
+    elif request.method == "POST":
+        messages.error(request, "You already have an application waiting for a decision; withdraw it to send another.")
+        return redirect("web:join", coalition.slug)
+    return render(
+        request,
+        "web/membership/join.html",
+        context
+        | {
+            "form": form,
+            "pending": pending,
+            "is_member": is_member,
+            "questions": coalition.question_list,
+            "login_url": f"{reverse('account_login')}?next={request.path}",
+            "signup_url": f"{reverse('account_signup')}?next={request.path}",
+        },
+    )
+
+
+@login_required
+def applications(request: HttpRequest, slug: str) -> HttpResponse:
+    context = coalition_context(request, slug)
+    coalition, standing = context["coalition"], context["standing"]
+    is_coordinator = standing.can("decide_applications")
+    status = request.GET.get("status", "pending") if is_coordinator else ""
+    rows = queries.applications(request.user, coalition, status=status)
+    counts: dict[str, int] = {}
+    tabs: list[dict[str, Any]] = []
+    if is_coordinator:
+        for row in queries.applications(request.user, coalition).order_by().values("status").annotate(n=Count("id")):
+            counts[row["status"]] = row["n"]
+        for value, label in STATUS_TABS:
+            count = sum(counts.values()) if value == "" else counts.get(value, 0)
+            tabs.append({"value": value, "label": label, "count": count, "current": value == status})
+        if status == "":
+            pending_first = ExpressionWrapper(Q(status="pending"), output_field=BooleanField())
+            rows = rows.order_by(pending_first.desc(), "-submitted_at")
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    current_label = next((label for value, label in STATUS_TABS if value == status), "All")
+    return render(
+        request,
+        "web/membership/applications.html",
+        context
+        | {
+            "page": page,
+            "tabs": tabs,
+            "status": status,
+            "status_label": current_label,
+            "is_coordinator": is_coordinator,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application(request: HttpRequest, slug: str, application_id: int) -> HttpResponse:
+    context = coalition_context(request, slug)
+    coalition, standing = context["coalition"], context["standing"]
+    found = queries.application(request.user, coalition, application_id)
+    is_coordinator = standing.can("decide_applications")
+    is_applicant = found.applicant_id == request.user.pk
+    form = None
+    if request.method == "POST":
+        queries.require_ability(request.user, coalition, "decide_applications")
+    if found.status == "pending" and is_coordinator:
+        options = {"subject": found.subject_name, "kind": found.kind, "applicant": found.applicant_name}
+        form = DecisionForm(request.POST if request.method == "POST" else None, **options)
+        if request.method == "POST" and form.is_valid():
+            admit = form.cleaned_data["decision"] == "admit"
+            decided = attempt(
+                form,
+                actions.decide_application,
+                actor=request.user,
+                application=found,
+                admit=admit,
+                reason=form.cleaned_data["reason"],
+            )
+            if decided is not None:
+                if admit:
+                    joined = (
+                        f"{decided.group_name} is now a member group, with {decided.applicant_name} as its delegate"
+                        if decided.kind == "group"
+                        else f"{decided.applicant_name} is now an individual member"
+                    )
+                    messages.success(request, f"Admitted. {joined}.")
+                else:
+                    messages.success(
+                        request,
+                        f"Declined the application from {decided.subject_name}. The applicant can read your reason.",
+                    )
+                return redirect("web:application", coalition.slug, decided.pk)
+    elif request.method == "POST":
+        messages.error(request, f"This application is already {found.get_status_display().lower()}.")
+        return redirect("web:application", coalition.slug, found.pk)
+    return render(
+        request,
+        "web/membership/application.html",
+        context
+        | {
+            "application": found,
+            "form": form,
+            "is_coordinator": is_coordinator,
+            "is_applicant": is_applicant,
+        },
+    )
+
+
+def _button_action(request: HttpRequest, action: Any, /, **arguments: Any) -> Any:
+    """Run an action behind a plain button; a refusal about the state becomes an error message."""
+    form = forms.Form(request.POST)
+    result = attempt(form, action, **arguments)
+    if result is None:
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                if error not in form.non_field_errors():
+                    messages.error(request, error)
+    return result
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, slug: str, application_id: int) -> HttpResponse:
+    context = coalition_context(request, slug)
+    coalition = context["coalition"]
+    found = queries.application(request.user, coalition, application_id)
+    withdrawn = _button_action(request, actions.withdraw_application, actor=request.user, application=found)
+    if withdrawn is not None:
+        messages.success(
+            request, f"You withdrew your application to {coalition.name}. You can apply again at any time."
+        )
+    return redirect("web:application", coalition.slug, found.pk)
+
+
+# --- invitations -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitations(request: HttpRequest, slug: str) -> HttpResponse:
+    context = coalition_context(request, slug)
+    coalition = context["coalition"]
+    standing = queries.require_ability(request.user, coalition, "view_members")
+    is_coordinator = standing.can("manage_members")
+    if not (is_coordinator or standing.delegate_of):
+        raise NotAllowed("Only a coordinator, or a delegate for their own member group, can invite people.")
+    groups = queries.member_groups(request.user, coalition)
+    if not is_coordinator:
+        groups = groups.filter(pk__in=standing.delegate_of)
+    person_id = _int_param(request, "person") if request.method == "GET" else None
+    if request.method == "POST":
+        try:
+            person_id = int(request.POST.get("person") or "") or None
+        except ValueError:
+            person_id = None
+    claim_person = queries.person(request.user, coalition, person_id) if person_id else None
+    if claim_person is not None and request.method == "GET" and not is_coordinator:
+        raise NotAllowed("Only a coordinator can invite someone to claim a recorded person.")
+    options = {
+        "groups": groups,
+        "individual_allowed": is_coordinator,
+        "claim_name": claim_person.name if claim_person else "",
+    }
+    if request.method == "POST":
+        form = InvitationForm(request.POST, **options)
+        if form.is_valid():
+            data = form.cleaned_data
+            group_id = data.get("member_group")
+            member_group = queries.member_group(request.user, coalition, group_id) if group_id else None
+            invitation = attempt(
+                form,
+                actions.create_invitation,
+                actor=request.user,
+                coalition=coalition,
+                email=data["email"],
+                member_group=member_group,
+                as_delegate=bool(data.get("as_delegate")),
+                person=claim_person,
+                valid_days=actions.INVITATION_DAYS_DEFAULT if data["valid_days"] is None else data["valid_days"],
+            )
+            if invitation is not None:
+                messages.success(request, "Invitation created.")
+                return redirect(f"{reverse('web:invitations', args=[coalition.slug])}?created={invitation.pk}")
+    else:
+        initial: dict[str, Any] = {"valid_days": actions.INVITATION_DAYS_DEFAULT}
+        if claim_person is not None:
+            initial["person"] = claim_person.pk
+            initial["email"] = claim_person.email
+        group_id = _int_param(request, "member_group")
+        if group_id is not None:
+            initial["member_group"] = group_id
+        elif not is_coordinator and len(standing.delegate_of) == 1:
+            initial["member_group"] = next(iter(standing.delegate_of))
+        form = InvitationForm(initial=initial, **options)
+    created = None
+    created_id = _int_param(request, "created") if request.method == "GET" else None
+    if created_id:
+        created = queries.invitation(request.user, coalition, created_id)
+    open_invitations = list(queries.invitations(request.user, coalition, open_only=True))
+    earlier = queries.invitations(request.user, coalition).exclude(pk__in=[i.pk for i in open_invitations])
+    page = Paginator(earlier, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/membership/invitations.html",
+        context
+        | {
+            "form": form,
+            "claim_person": claim_person,
+            "is_coordinator": is_coordinator,
+            "created": created,
+            "created_link": invitation_link(created) if created is not None else "",
+            "open_invitations": [(invitation, invitation_link(invitation)) for invitation in open_invitations],
+            "page": page,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    context = coalition_context(request, slug)
+    coalition = context["coalition"]
+    found = queries.invitation(request.user, coalition, invitation_id)
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        revoked = attempt(form, actions.revoke_invitation, actor=request.user, invitation=found)
+        if revoked is not None:
+            messages.success(request, "Invitation revoked: its link no longer works.")
+            return redirect("web:invitations", coalition.slug)
+    return render(request, "web/membership/invitation_revoke.html", context | {"invitation": found, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = queries.invitation_by_token(token)
+    coalition = found.coalition
+    standing = queries.standing_in(request.user, coalition)
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        person = attempt(form, actions.accept_invitation, actor=request.user, token=token)
+        if person is not None:
+            if found.person_id:
+                welcome = f"Welcome to {coalition.name}, {person.name}. Your account is now linked to your record."
+            elif found.member_group_id:
+                welcome = f"Welcome to {coalition.name}. You are now in {found.member_group.name}" + (
+                    " as a delegate." if found.as_delegate else "."
+                )
+            else:
+                welcome = f"Welcome to {coalition.name}. You are now an individual member."
+            messages.success(request, welcome)
+            return redirect("web:coalition", coalition.slug)
+    return render(
+        request,
+        "web/membership/invitation.html",
+        {
+            "coalition": coalition,
+            "standing": standing,
+            "invitation": found,
+            "form": form,
+            "inviter": found.created_by.display_name if found.created_by else "A coordinator",
+            "login_url": f"{reverse('account_login')}?next={request.path}",
+            "signup_url": f"{reverse('account_signup')}?next={request.path}",
+        },
+    )
+
+
+# --- leaving -----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    context = coalition_context(request, slug)
+    coalition = context["coalition"]
+    standing = queries.require_ability(request.user, coalition, "leave_coalition")
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None,
+        label="Why are you leaving?",
+        help_text="Other members can read it in the audit log.",
+    )
+    if request.method == "POST" and form.is_valid():
+        left = attempt(
+            form, actions.leave_coalition, actor=request.user, coalition=coalition, reason=form.cleaned_data["reason"]
+        )
+        if left is not None:
+            messages.success(
+                request,
+                f"You have left {coalition.name}. What you contributed stays, shown as a former member's. "
+                "To come back, ask a coordinator for an invitation.",
+            )
+            return redirect("web:coalition", coalition.slug)
+    memberships = queries.person_affiliations(request.user, standing.person).filter(ended_at__isnull=True)
+    return render(
+        request,
+        "web/membership/leave.html",
+        context
+        | {
+            "form": form,
+            "person": standing.person,
+            "memberships": memberships,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_leave(request: HttpRequest, slug: str, group_id: int) -> HttpResponse:
+    context = coalition_context(request, slug)
+    coalition, standing = context["coalition"], context["standing"]
+    group = queries.member_group(request.user, coalition, group_id)
+    if request.method == "GET" and group.is_active and not standing.is_delegate_of(group):
+        raise NotAllowed(f"Only a delegate of {group.name} can take it out of the coalition.")
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None,
+        label=f"Why is {group.name} leaving?",
+        help_text="Other members can read it in the audit log.",
+    )
+    if request.method == "POST" and form.is_valid():
+        withdrawn = attempt(
+            form,
+            actions.withdraw_member_group,
+            actor=request.user,
+            member_group=group,
+            reason=form.cleaned_data["reason"],
+        )
+        if withdrawn is not None:
+            messages.success(
+                request,
+                f"{group.name} has left {coalition.name}. Its record and history stay, shown as a former member group.",
+            )
+            return redirect("web:group", coalition.slug, group.pk)
+    leaving, staying = queries.people_leaving_with_group(request.user, group) if group.is_active else ([], [])
+    return render(
+        request,
+        "web/membership/group_leave.html",
+        context
+        | {
+            "form": form,
+            "group": group,
+            "leaving": leaving,
+            "staying": staying,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def affiliation_end(request: HttpRequest, slug: str, affiliation_id: int) -> HttpResponse:
+    context = coalition_context(request, slug)
+    coalition, standing = context["coalition"], context["standing"]
+    found = queries.affiliation(request.user, coalition, affiliation_id)
+    person, group = found.person, found.member_group
+    is_self = standing.person is not None and standing.person.pk == person.pk
+    may_record = standing.can("manage_members") or (group.is_active and standing.is_delegate_of(group))
+    if request.method == "GET" and found.is_active and not (is_self or may_record):
+        raise NotAllowed(f"Only {person.name}, a coordinator or a delegate of {group.name} can do this.")
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None,
+        label=f"Why are you leaving {group.name}?" if is_self else f"Why did {person.name} leave {group.name}?",
+    )
+    if request.method == "POST" and form.is_valid():
+        ended = attempt(
+            form, actions.end_affiliation, actor=request.user, affiliation=found, reason=form.cleaned_data["reason"]
+        )
+        if ended is not None:
+            messages.success(
+                request,
+                f"You have left {group.name}." if is_self else f"Recorded that {person.name} left {group.name}.",
+            )
+            return redirect("web:person", coalition.slug, person.pk)
+    others = [
+        a.member_group for a in queries.person_affiliations(request.user, person) if a.is_active and a.pk != found.pk
+    ]
+    return render(
+        request,
+        "web/membership/affiliation_end.html",
+        context
+        | {
+            "form": form,
+            "affiliation": found,
+            "person": person,
+            "group": group,
+            "is_self": is_self,
+            "other_groups": others,
+            "only_membership": not (others or person.is_individual_member or person.is_coordinator),
+        },
+    )
