@@ -334,3 +334,97 @@ def test_a_coordinator_stepping_down_with_no_group_stays_as_an_individual(world:
     assert (founder.is_coordinator, founder.is_individual_member, founder.is_active) == (False, True, True)
     event = queries.audit_events(world.member, world.coalition).first()
     assert event.summary == "ended Ana's coordinator role; they stay in the coalition as an individual member"
+
+
+def test_a_coalition_called_new_does_not_hide_behind_the_new_coalition_page(db) -> None:
+    coalition = actions.create_coalition(actor=make_user("Rae"), name="New", purpose="A fresh start")
+    assert coalition.slug == "new-2"
+
+
+def test_the_audit_log_never_shows_an_invitees_address(world: World) -> None:
+    invitation = actions.create_invitation(
+        actor=world.coordinator, coalition=world.coalition, member_group=world.group, email="kim@example.org"
+    )
+    actions.revoke_invitation(actor=world.coordinator, invitation=invitation)
+    summaries = list(queries.audit_events(world.member, world.coalition).values_list("summary", flat=True))
+    assert summaries[:2] == ["revoked an invitation to Leeds Action sent by email",
+                             "invited someone to Leeds Action by email"]
+    assert not [summary for summary in summaries if "@" in summary]
+
+
+def test_an_invitation_lapses_when_its_maker_may_no_longer_invite(world: World) -> None:
+    link = actions.create_invitation(
+        actor=world.delegate, coalition=world.coalition, member_group=world.group, as_delegate=True
+    )
+    second = join_group(world.coordinator, make_user("Sue"), world.group, as_delegate=True)
+    actions.set_delegate(
+        actor=world.coordinator,
+        affiliation=Affiliation.objects.get(person=world.delegate_person, member_group=world.group),
+        is_delegate=False,
+    )
+    assert second.is_active
+    before = snapshot()
+    with pytest.raises(Conflict) as refusal:
+        actions.accept_invitation(actor=world.outsider, token=link.token)
+    assert refusal.value.message == (
+        "The person who made this invitation can no longer invite people here. Ask a coordinator for a new one."
+    )
+    assert snapshot() == before
+
+
+def test_leaving_twice_says_when_one_left(world: World) -> None:
+    actions.leave_coalition(actor=world.member, coalition=world.coalition)
+    before = snapshot()
+    with pytest.raises(Conflict) as refusal:
+        actions.leave_coalition(actor=world.member, coalition=world.coalition)
+    assert refusal.value.message.startswith("You already left River Towns, on ")
+    assert snapshot() == before
+
+
+def test_a_delegate_cannot_push_out_the_other_delegates(world: World) -> None:
+    from accord.errors import NotAllowed
+
+    co_delegate = join_group(world.coordinator, make_user("Sue"), world.group, as_delegate=True)
+    theirs = Affiliation.objects.get(person=co_delegate, member_group=world.group)
+    own = Affiliation.objects.get(person=world.delegate_person, member_group=world.group)
+    before = snapshot()
+    with pytest.raises(NotAllowed):
+        actions.set_delegate(actor=world.delegate, affiliation=theirs, is_delegate=False)
+    assert snapshot() == before
+    # Naming another delegate, and giving up one's own role while another remains, are fine.
+    actions.set_delegate(actor=world.delegate, affiliation=member_affiliation(world), is_delegate=True)
+    actions.set_delegate(actor=world.delegate, affiliation=own, is_delegate=False)
+    # The last delegate cannot step down by themselves; a coordinator can still change it.
+    actions.set_delegate(actor=world.coordinator, affiliation=member_affiliation(world), is_delegate=False)
+    with pytest.raises(Conflict) as last:
+        actions.set_delegate(actor=co_delegate.user, affiliation=theirs, is_delegate=False)
+    assert "only delegate" in last.value.message
+    actions.set_delegate(actor=world.coordinator, affiliation=theirs, is_delegate=False)
+
+
+def member_affiliation(world: World) -> Affiliation:
+    return Affiliation.objects.get(person=world.member_person, member_group=world.group)
+
+
+@pytest.mark.parametrize("token", ["", "short", "a\x00" * 10, "x" * 65, "has spaces in it here"])
+def test_malformed_invitation_tokens_are_not_found(world: World, token: str) -> None:
+    with pytest.raises(NotFound):
+        actions.accept_invitation(actor=world.outsider, token=token)
+    with pytest.raises(NotFound):
+        queries.invitation_by_token(token)
+
+
+@pytest.mark.parametrize("slug", ["", "a\x00b", "../etc", "x" * 61])
+def test_malformed_coalition_addresses_are_not_found(world: World, slug: str) -> None:
+    with pytest.raises(NotFound):
+        queries.coalition_by_slug(world.outsider, slug)
+
+
+def test_the_decision_goes_to_the_account_that_applied(world: World, django_capture_on_commit_callbacks) -> None:
+    application = actions.submit_application(
+        actor=world.outsider, coalition=world.coalition, kind="individual", answers=["x"],
+        contact_email="someone.else@example.org",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.decide_application(actor=world.coordinator, application=application, admit=False, reason="Not now")
+    assert [message.to for message in mail.outbox] == [["olu@example.org"]]

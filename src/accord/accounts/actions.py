@@ -76,4 +76,14 @@ def touch_api_token(*, token: ApiToken) -> None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
-__all__ = ["create_api_token", "create_user", "revoke_api_token", "touch_api_token"]
+__all__ = ["create_api_token", "create_user", "revoke_api_token", "set_display_name", "touch_api_token"]
+
+
+def set_display_name(*, actor: User, name: str) -> User:
+    """The name other members see, given at sign-up."""
+    cleaned = (name or "").strip()
+    if not cleaned or len(cleaned) > 200 or "\x00" in cleaned:
+        raise Invalid("Enter your name as others will see it, up to 200 characters.", field="name")
+    actor.name = cleaned
+    actor.save(update_fields=["name"])
+    return actor

@@ -12,5 +12,6 @@ class SignupForm(forms.Form):
     )
 
     def signup(self, request, user):  # type: ignore[no-untyped-def]
-        user.name = self.cleaned_data["name"].strip()
-        user.save(update_fields=["name"])
+        from accord.accounts.actions import set_display_name
+
+        set_display_name(actor=user, name=self.cleaned_data["name"])

@@ -22,8 +22,29 @@ from accord.atomic import atomic_action
 from accord.errors import Conflict, Invalid, NotAllowed, NotFound, NotSignedIn
 
 from . import tasks
-from .models import Affiliation, Application, AuditEvent, Coalition, Invitation, MemberGroup, Person
-from .permissions import Actor, Role, Standing, may_act_for_group, require, require_group_editor, standing_in
+from .models import (
+    INVITATION_TOKEN_PATTERN,
+    Affiliation,
+    Application,
+    AuditEvent,
+    Coalition,
+    Invitation,
+    MemberGroup,
+    Person,
+)
+from .permissions import (
+    Actor,
+    Role,
+    Standing,
+    may_act_for_group,
+    may_edit_person,
+    may_end_affiliation,
+    may_invite_to,
+    may_set_delegate,
+    require,
+    require_group_editor,
+    standing_in,
+)
 
 INVITATION_DAYS_DEFAULT = 14
 INVITATION_DAYS_MAX = 90
@@ -117,10 +138,21 @@ def _require_signed_in(actor: Actor) -> None:
         raise NotSignedIn("Sign in to do this.")
 
 
+# Addresses under /c/ that are pages, not coalitions.
+RESERVED_SLUGS = frozenset({"new"})
+
+
+def _token(value: Any) -> str:
+    """An invitation token as given, or "" when it cannot be one (so the lookup finds nothing, and PostgreSQL is
+    never asked about NUL characters)."""
+    token = value.strip() if isinstance(value, str) else ""
+    return token if INVITATION_TOKEN_PATTERN.fullmatch(token) else ""
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:50] or "coalition"
     slug, suffix = base, 2
-    while Coalition.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Coalition.objects.filter(slug=slug).exists():
         slug = f"{base}-{suffix}"
         suffix += 1
     return slug
@@ -409,10 +441,9 @@ def update_person(
     """A person edits their own name and address; a coordinator may edit anyone's and their individual membership."""
     person = Person.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=person.pk)
     standing = require(actor, person.coalition, "view_members")
-    is_self = standing.person is not None and standing.person.pk == person.pk
     is_coordinator = standing.can("manage_members")
-    if not (is_self or is_coordinator):
-        raise NotAllowed("Only the person themselves or a coordinator can change this person's details.")
+    if not may_edit_person(standing, person):
+        raise NotAllowed("Only the person themselves or a coordinator can change this person’s details.")
     if not person.is_active:
         raise Conflict(f"{person.name} has left the coalition; their record can no longer be changed.")
     changed: dict[str, Any] = {}
@@ -511,11 +542,26 @@ def set_delegate(*, actor: Actor, affiliation: Affiliation, is_delegate: bool) -
         .select_related("person", "member_group__coalition")
         .get(pk=affiliation.pk)
     )
-    standing = require_group_editor(actor, affiliation.member_group)
+    group = affiliation.member_group
+    standing = require_group_editor(actor, group)
+    if not may_set_delegate(standing, affiliation, is_delegate):
+        raise NotAllowed(
+            f"A delegate can name more delegates of {group.name} and give up their own role, but only a "
+            "coordinator can end someone else’s.", field="is_delegate",
+        )
     if not affiliation.is_active:
-        raise Conflict(f"{affiliation.person.name} is no longer in {affiliation.member_group.name}.")
+        raise Conflict(f"{affiliation.person.name} is no longer in {group.name}.")
     if affiliation.is_delegate == is_delegate:
         return affiliation
+    if not is_delegate and not standing.can("manage_members"):
+        delegates = Affiliation.objects.select_for_update(of=("self",)).filter(
+            member_group=group, ended_at__isnull=True, is_delegate=True
+        )
+        if len(delegates) <= 1:
+            raise Conflict(
+                f"{affiliation.person.name} is the only delegate of {group.name}: name another delegate first, "
+                "so the group can still act in the coalition.", field="is_delegate",
+            )
     affiliation.is_delegate = is_delegate
     affiliation.save(update_fields=["is_delegate"])
     person, group = affiliation.person.name, affiliation.member_group.name
@@ -539,7 +585,7 @@ def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "")
     group, person = affiliation.member_group, affiliation.person
     standing = require(actor, group.coalition, "view_members")
     is_self = standing.person is not None and standing.person.pk == person.pk
-    if not (is_self or standing.can("manage_members") or may_act_for_group(standing, group)):
+    if not may_end_affiliation(standing, affiliation):
         raise NotAllowed(f"Only {person.name}, a coordinator or a delegate of {group.name} can do this.")
     if not affiliation.is_active:
         raise Conflict(f"{person.name} has already left {group.name}.")
@@ -564,9 +610,14 @@ def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "")
 @atomic_action
 def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> Person:
     """A person leaves the coalition by themselves. Their history stays, shown as a former member's."""
+    _require_signed_in(actor)
+    # Lock first, then check: two "leave" requests at once must not both pass.
+    person = Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, user=actor).first()
+    if person is not None and not person.is_active:
+        raise Conflict(f"You already left {coalition.name}, on {person.left_at:%d %B %Y}.")
     standing = require(actor, coalition, "leave_coalition")
-    person = Person.objects.select_for_update(of=("self",)).get(pk=standing.person.pk)  # type: ignore[union-attr]
-    if person.is_coordinator:
+    person = standing.person if person is None else person
+    if person.is_coordinator:  # type: ignore[union-attr]
         list(Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, is_coordinator=True))
         others = Person.objects.filter(coalition=coalition, left_at__isnull=True).exclude(pk=person.pk)
         if _active_coordinators(coalition) <= 1 and others.exists():
@@ -615,9 +666,9 @@ def create_invitation(
     standing = require(actor, coalition, "view_members")
     if member_group is not None:
         _active_group(coalition, member_group, field="member_group")
-        if not (standing.can("manage_members") or may_act_for_group(standing, member_group)):
+        if not may_invite_to(standing, member_group):
             raise NotAllowed(f"Only a coordinator or a delegate of {member_group.name} can invite people to it.")
-    elif not standing.can("manage_members"):
+    elif not may_invite_to(standing, None):
         raise NotAllowed("Only a coordinator can invite individual members; delegates can invite to their group.")
     if person is not None:
         if person.coalition_id != coalition.pk:
@@ -676,7 +727,10 @@ def revoke_invitation(*, actor: Actor, invitation: Invitation) -> Invitation:
     invitation.save(update_fields=["revoked_at"])
     _audit(
         coalition=invitation.coalition, actor=actor, standing=standing, verb="invitation.revoked",
-        summary="revoked an invitation" + (f" sent to {invitation.email}" if invitation.email else ""),
+        # Members read the audit log; invitees' addresses are not theirs to see.
+        summary="revoked an invitation"
+        + (f" to {invitation.member_group.name}" if invitation.member_group else "")
+        + (" sent by email" if invitation.email else ""),
         target=invitation,
     )
     return invitation
@@ -687,8 +741,9 @@ def accept_invitation(*, actor: Actor, token: str) -> Person:
     """The holder of an invitation joins: into its member group, as an individual, or by claiming a record."""
     _require_signed_in(actor)
     invitation = (
-        Invitation.objects.select_for_update(of=("self",)).select_related("coalition", "member_group", "person")
-        .filter(token=(token or "").strip()).first()
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("coalition", "member_group", "person", "created_by")
+        .filter(token=_token(token)).first()
     )
     if invitation is None:
         raise NotFound("This invitation link is not valid. Check that you copied all of it, or ask for a new one.",
@@ -697,8 +752,15 @@ def accept_invitation(*, actor: Actor, token: str) -> Person:
         raise Conflict(f"This invitation is {invitation.status}. Ask the person who invited you for a new one.",
                        field="token")
     coalition = invitation.coalition
-    existing = Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, user=actor).first()
     group = invitation.member_group
+    maker = invitation.created_by
+    if maker is None or not may_invite_to(standing_in(maker, coalition), group):
+        # An invitation carries its maker's authority; a delegate who stepped down or left no longer has it.
+        raise Conflict(
+            "The person who made this invitation can no longer invite people here. Ask a coordinator for a new one.",
+            field="token",
+        )
+    existing = Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, user=actor).first()
     if group is not None and not group.is_active:
         raise Conflict(f"{group.name} has left the coalition, so this invitation can no longer be used.")
     now = timezone.now()

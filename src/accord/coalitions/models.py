@@ -6,10 +6,13 @@ Leaving ends a membership and never deletes a row: past stances, notes and roles
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -171,6 +174,10 @@ class Affiliation(models.Model):
         return self.ended_at is None
 
 
+# Tokens are made by secrets.token_urlsafe(24); anything else is refused before it reaches the database.
+INVITATION_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 class Invitation(models.Model):
     """A link that lets its holder join (or claim a recorded person); sent by email when an address is given."""
 
@@ -205,6 +212,11 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation to {self.coalition}"
+
+    @property
+    def link(self) -> str:
+        """The full address to send: the invitation page, under the install's public address."""
+        return settings.BASE_URL + reverse("web:invitation", args=[self.token])
 
     @property
     def status(self) -> str:

@@ -115,3 +115,38 @@ def require_group_editor(actor: Actor, member_group: MemberGroup) -> Standing:
 def may_see_contact_details(standing: Standing, person: Person) -> bool:
     """A person's own address is theirs and the coordinators' to see; other members see no addresses."""
     return standing.can("manage_members") or (standing.person is not None and standing.person.pk == person.pk)
+
+
+def _is_self(standing: Standing, person_id: int) -> bool:
+    return standing.person is not None and standing.person.pk == person_id
+
+
+def may_edit_person(standing: Standing, person: Person) -> bool:
+    """Their own name and address are theirs to change; coordinators change anyone's."""
+    return standing.can("manage_members") or _is_self(standing, person.pk)
+
+
+def may_end_affiliation(standing: Standing, affiliation: Affiliation) -> bool:
+    """A person leaves a group by themselves; a coordinator or the group's delegate may record it for them."""
+    return (
+        _is_self(standing, affiliation.person_id)
+        or standing.can("manage_members")
+        or may_act_for_group(standing, affiliation.member_group)
+    )
+
+
+def may_invite_to(standing: Standing, member_group: MemberGroup | None) -> bool:
+    """Coordinators invite anyone; a group's delegates invite people into their group."""
+    if standing.can("manage_members"):
+        return True
+    return member_group is not None and may_act_for_group(standing, member_group)
+
+
+def may_set_delegate(standing: Standing, affiliation: Affiliation, is_delegate: bool) -> bool:
+    """A group's delegates may name more delegates and give up their own role, but not take it from one another:
+    one keen delegate must not be able to push the others out. Coordinators may do both."""
+    if standing.can("manage_members"):
+        return True
+    if not may_act_for_group(standing, affiliation.member_group):
+        return False
+    return is_delegate or _is_self(standing, affiliation.person_id)

@@ -6,13 +6,27 @@ Lists return querysets so callers can paginate them; related rows are fetched up
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accord.errors import Invalid, NotFound
 
-from .models import Affiliation, Application, AuditEvent, Coalition, Invitation, MemberGroup, Person
+from .models import (
+    INVITATION_TOKEN_PATTERN,
+    Affiliation,
+    Application,
+    AuditEvent,
+    Coalition,
+    Invitation,
+    MemberGroup,
+    Person,
+)
 from .permissions import Actor, Role, Standing, require, standing_in
+
+# What a coalition's address can be; anything else (a NUL byte, a slash) is simply not found.
+SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 __all__ = [
     "Role",
@@ -35,7 +49,7 @@ __all__ = [
 
 def coalition_by_slug(actor: Actor, slug: str) -> Coalition:
     """Any visitor may see that a coalition exists, its name and purpose, and how to join."""
-    coalition = Coalition.objects.filter(slug=slug).first()
+    coalition = Coalition.objects.filter(slug=slug).first() if SLUG_PATTERN.fullmatch(slug or "") else None
     if coalition is None:
         raise NotFound(f"There is no coalition at “{slug}”. Check the address.")
     return coalition
@@ -158,9 +172,12 @@ def invitation(actor: Actor, coalition: Coalition, invitation_id: int) -> Invita
 
 def invitation_by_token(token: str) -> Invitation:
     """Whoever holds the link may see what it invites them to: the link is the credential."""
-    found = Invitation.objects.select_related("coalition", "member_group", "person", "created_by").filter(
-        token=(token or "").strip()
-    ).first()
+    token = (token or "").strip()
+    found = (
+        Invitation.objects.select_related("coalition", "member_group", "person", "created_by")
+        .filter(token=token).first()
+        if INVITATION_TOKEN_PATTERN.fullmatch(token) else None
+    )
     if found is None:
         raise NotFound("This invitation link is not valid. Check that you copied all of it, or ask for a new one.")
     return found

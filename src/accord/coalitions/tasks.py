@@ -26,7 +26,7 @@ def send_invitation_email(invitation_id: int) -> None:
         "invitation": invitation,
         "coalition": invitation.coalition,
         "inviter": invitation.created_by.display_name if invitation.created_by else "A coordinator",
-        "link": settings.BASE_URL + reverse("web:invitation", args=[invitation.token]),
+        "link": invitation.link,
     }
     send_mail(
         subject=f"You are invited to join {invitation.coalition.name} on Accord",
@@ -38,8 +38,9 @@ def send_invitation_email(invitation_id: int) -> None:
 
 @task()
 def send_application_decision_email(application_id: int) -> None:
-    application = Application.objects.select_related("coalition").get(pk=application_id)
-    if not application.contact_email:
+    application = Application.objects.select_related("coalition", "applicant").get(pk=application_id)
+    # To the account that applied, whose address is verified by signing in, never to a typed-in contact address.
+    if application.applicant is None:
         return
     context = {
         "application": application,
@@ -50,5 +51,5 @@ def send_application_decision_email(application_id: int) -> None:
         subject=f"Your application to {application.coalition.name}: {application.get_status_display().lower()}",
         message=render_to_string("coalitions/email/application_decided.txt", context),
         from_email=None,
-        recipient_list=[application.contact_email],
+        recipient_list=[application.applicant.email],
     )
