@@ -1,7 +1,12 @@
-"""Loading the demo coalition, against the floor of inserting the same rows with raw SQL; and the people list's
-query count over the demo.
+"""Loading the demo coalition, against the floor of inserting the same rows with raw SQL; the people list's
+query count over the demo; and the list pages and API lists at the reference scale, against the floor of reading
+the same rows.
 
-    python -m bench [--repeat 3] [--output bench/results/latest.json]
+    python -m bench [--repeat 3] [--list-repeat 15] [--only NAME[,NAME]] [--show-queries]
+                    [--output bench/results/latest.json]
+
+`--only` picks benchmarks: demo_load, people_list, lists, or single lists (people_page, groups_page, audit_page,
+people_api, groups_api, audit_api). The JSON (on stdout and in --output) holds what ran, and the machine.
 
 Everything runs on SQLite files in a temporary folder with the production settings (real password hashing, the
 database task queue), as `accord demo` would; the load is timed again with the tests' fast password hasher, to
@@ -9,6 +14,25 @@ show how much of it is hashing the personas' passwords. The floor copies, row fo
 identical freshly migrated database in one transaction with `executemany`, under the same pragmas: what the
 load costs beyond storing its rows is the work of the actions (validation, permission checks, audit events,
 password hashing). Reported times are the median of the repeats.
+
+Lists at the reference scale (`lists` in the JSON). Beside the demo coalition (60 people), `bench/scenario.py`
+writes a large one with `bulk_create` (1,300 member groups, 14,000 people, 30,000 audit events; seeded, so the
+same every run) and reports how long that took. Each list (the people, member groups and audit log pages, and
+the API's people, member-groups and audit-events lists) is fetched through Django's test `Client`, signed in as a
+coordinator with `force_login`, with DEBUG off and the production static files storage (after collectstatic):
+
+- queries: the SQL statements one request runs (CaptureQueriesContext), on the demo coalition's first and last
+  pages and on the large coalition's first and a deep page (people page 100, groups page 25, audit page 500);
+  `query_count_independent_of_size` is true when all are equal; a plain member's count is recorded too;
+- time: the median of --list-repeat requests (after one warm-up), interleaved with as many runs of the floor: the
+  bare ORM reads of that page's data with the same filters and ordering, materialised as values (the COUNT, the
+  page's rows, and the related rows shown beside them for those ids only; see bench/lists.py). `ratio` is
+  time / floor. The page also has to show the floor's rows (the API the same ids), or the run stops.
+
+With `BENCH_DATABASE_URL=postgres://user@host/db` (a role that may CREATE DATABASE) the lists are measured on
+PostgreSQL as well, in a scratch database created on that server and dropped afterwards, by a child process
+(the settings read DATABASE_URL when Django starts). There the tables are VACUUM ANALYZEd after loading, as
+autovacuum would do soon after a bulk load; SQLite gets no ANALYZE, as in production.
 """
 
 from __future__ import annotations
@@ -20,6 +44,7 @@ import platform
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -112,13 +137,165 @@ def _people_list(coordinator_email: str) -> dict[str, Any]:
     }
 
 
-def run(repeat: int) -> dict[str, Any]:
+BENCHMARKS = ("demo_load", "people_list", "lists")
+
+
+def _selection(only: list[str] | None) -> tuple[set[str], tuple[str, ...]]:
+    """The benchmarks to run and the lists to measure, from `--only` (names, comma-separated or repeated)."""
+    from bench.lists import NAMES
+
+    if not only:
+        return set(BENCHMARKS), NAMES
+    chosen = {name.strip() for value in only for name in value.split(",") if name.strip()}
+    unknown = chosen - set(BENCHMARKS) - set(NAMES)
+    if unknown:
+        raise SystemExit(f"--only: unknown {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS + NAMES)}")
+    lists = NAMES if "lists" in chosen else tuple(name for name in NAMES if name in chosen)
+    if lists:
+        chosen.add("lists")
+    return chosen & set(BENCHMARKS), lists
+
+
+def _machine() -> dict[str, Any]:
+    import django
+
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "cpus": os.cpu_count(),
+    }
+
+
+def _prepare_environment(scratch: Path) -> None:
+    """Production settings (no ACCORD_TESTING, DEBUG off, no HTTPS redirect) with data under `scratch`."""
+    for name in ("ACCORD_TESTING", "ACCORD_DEBUG", "ACCORD_HTTPS", "ACCORD_SSL_REDIRECT"):
+        os.environ.pop(name, None)
+    os.environ["ACCORD_DATA_DIR"] = str(scratch / "data")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "accord.settings"
+    os.environ.setdefault("ACCORD_LOG_LEVEL", "WARNING")
+
+
+def _load_demo_fast() -> None:
+    """The demo coalition, for the benchmarks that read it; hashing its personas' passwords is not measured here."""
+    from django.test import override_settings
+
+    from accord import demo
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        demo.load_demo()
+
+
+def _lists_here(lists: tuple[str, ...], repeat: int, show_queries: bool) -> dict[str, Any]:
+    """On the current database, which holds the demo coalition: build the large one and measure the lists."""
+    from django.conf import settings
+    from django.db import connection
+
+    from accord import demo
+    from accord.accounts.queries import user_by_email
+    from accord.coalitions.models import Coalition
+    from bench import lists as list_bench
+    from bench import scenario
+
+    built = scenario.build()
+    analyzed = connection.vendor == "postgresql"
+    if analyzed:
+        # Autovacuum would analyze the freshly loaded tables within a minute or so; until then the planner thinks
+        # they are nearly empty (and, for one, sorts the whole audit log instead of walking its index).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    small = Coalition.objects.exclude(slug=scenario.SLUG).get()
+    results = list_bench.measure(
+        small=small,
+        small_user=user_by_email(demo.COORDINATOR_EMAIL),
+        large=built.coalition,
+        large_user=built.coordinator,
+        large_member=built.member,
+        repeat=repeat,
+        names=lists,
+        show_queries=show_queries,
+    )
+    return {
+        "database": connection.vendor,
+        "database_version": ".".join(str(part) for part in connection.get_database_version()),
+        "debug": settings.DEBUG,
+        "testing_settings": settings.TESTING,
+        "repeat": repeat,
+        "vacuum_analyze_after_load": analyzed,
+        "scenario": {"seed": scenario.SEED, "generation_seconds": round(built.seconds, 2), **built.counts},
+        "small": {"coalition": small.slug},
+        "results": results,
+    }
+
+
+def _postgres_lists(
+    base_url: str, scratch: Path, lists: tuple[str, ...], repeat: int, show_queries: bool
+) -> dict[str, Any]:
+    """The same lists on PostgreSQL: in a scratch database created on BENCH_DATABASE_URL's server, by a child
+    process (the settings read DATABASE_URL once, when Django starts), dropped afterwards."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    name = f"accord_bench_{os.getpid()}_{int(time.time())}"
+    parts = urlsplit(base_url)
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+    admin_url = urlunsplit(parts._replace(scheme="postgresql"))
+    try:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as error:
+        return {"database": "postgresql", "error": f"could not create a scratch database: {error}"}
+    try:
+        command = [
+            sys.executable,
+            "-m",
+            "bench",
+            "--database-child",
+            "--list-repeat",
+            str(repeat),
+            "--only",
+            ",".join(lists),
+        ]
+        if show_queries:
+            command.append("--show-queries")
+        env = {**os.environ, "DATABASE_URL": url, "ACCORD_DATA_DIR": str(scratch / "data")}
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        sys.stderr.write(done.stderr)
+        if done.returncode != 0:
+            return {"database": "postgresql", "error": f"the PostgreSQL run failed (exit {done.returncode})"}
+        return json.loads(done.stdout)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def database_child(lists: tuple[str, ...], repeat: int, show_queries: bool) -> dict[str, Any]:
+    """Run by `_postgres_lists` in a child process whose DATABASE_URL names an empty scratch database."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    _load_demo_fast()
+    return _lists_here(lists, repeat, show_queries)
+
+
+def run(
+    repeat: int,
+    *,
+    benchmarks: set[str] | None = None,
+    lists: tuple[str, ...] = (),
+    list_repeat: int = 15,
+    show_queries: bool = False,
+) -> dict[str, Any]:
+    benchmarks = set(BENCHMARKS) if benchmarks is None else benchmarks
     scratch = Path(tempfile.mkdtemp(prefix="accord-bench-"))
     try:
         os.environ.pop("DATABASE_URL", None)
-        os.environ.pop("ACCORD_TESTING", None)
-        os.environ["ACCORD_DATA_DIR"] = str(scratch / "data")
-        os.environ["DJANGO_SETTINGS_MODULE"] = "accord.settings"
+        _prepare_environment(scratch)
         import django
 
         django.setup()
@@ -129,42 +306,39 @@ def run(repeat: int) -> dict[str, Any]:
 
         from accord import demo
 
+        result: dict[str, Any] = {
+            "benchmark": "demo coalition",
+            "benchmarks": sorted(benchmarks, key=BENCHMARKS.index),
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": _machine(),
+            "repeat": repeat,
+        }
         database = Path(settings.DATABASES["default"]["NAME"])
         call_command("migrate", interactive=False, verbosity=0)
         connections.close_all()
-        template = scratch / "template.sqlite3"
-        _copy_database(database, template)
 
-        def time_load() -> float:
-            _copy_database(template, database)
-            started = time.perf_counter()
-            demo.load_demo()
-            took = time.perf_counter() - started
-            connections.close_all()
-            return took
+        if "demo_load" in benchmarks:
+            template = scratch / "template.sqlite3"
+            _copy_database(database, template)
 
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            fast_hasher_times = [time_load() for _ in range(repeat)]
-        load_times = [time_load() for _ in range(repeat)]  # last: its database is the one read below
+            def time_load() -> float:
+                _copy_database(template, database)
+                started = time.perf_counter()
+                demo.load_demo()
+                took = time.perf_counter() - started
+                connections.close_all()
+                return took
 
-        rows = _new_rows(template, database)
-        row_count = sum(len(values) for _, values in rows.values())
-        floor_times = [_insert_floor(template, scratch / "floor.sqlite3", rows) for _ in range(repeat)]
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                fast_hasher_times = [time_load() for _ in range(repeat)]
+            load_times = [time_load() for _ in range(repeat)]  # last: its database is the one read below
 
-        people = _people_list(demo.COORDINATOR_EMAIL)
-        load, floor = statistics.median(load_times), statistics.median(floor_times)
-        fast = statistics.median(fast_hasher_times)
-        return {
-            "benchmark": "demo coalition",
-            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {
-                "python": platform.python_version(),
-                "django": django.get_version(),
-                "sqlite": sqlite3.sqlite_version,
-                "cpus": os.cpu_count(),
-            },
-            "repeat": repeat,
-            "demo_load": {
+            rows = _new_rows(template, database)
+            row_count = sum(len(values) for _, values in rows.values())
+            floor_times = [_insert_floor(template, scratch / "floor.sqlite3", rows) for _ in range(repeat)]
+            load, floor = statistics.median(load_times), statistics.median(floor_times)
+            fast = statistics.median(fast_hasher_times)
+            result["demo_load"] = {
                 "rows": row_count,
                 "rows_by_table": {table: len(values) for table, (_, values) in sorted(rows.items())},
                 "seconds": round(load, 4),
@@ -177,22 +351,83 @@ def run(repeat: int) -> dict[str, Any]:
                 "all_seconds": [round(value, 4) for value in load_times],
                 "all_seconds_with_fast_hasher": [round(value, 4) for value in fast_hasher_times],
                 "all_floor_seconds": [round(value, 4) for value in floor_times],
-            },
-            "people_list": people,
-        }
+            }
+        else:
+            _load_demo_fast()
+
+        if "people_list" in benchmarks:
+            result["people_list"] = _people_list(demo.COORDINATOR_EMAIL)
+
+        if "lists" in benchmarks:
+            # Production static storage: pages look their files up in the manifest that collectstatic writes.
+            started = time.perf_counter()
+            call_command("collectstatic", interactive=False, verbosity=0)
+            print(f"collectstatic in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            result["lists"] = {"sqlite": _lists_here(lists, list_repeat, show_queries)}
+            connections.close_all()
+            base_url = os.environ.get("BENCH_DATABASE_URL", "").strip()
+            if base_url:
+                result["lists"]["postgresql"] = _postgres_lists(base_url, scratch, lists, list_repeat, show_queries)
+        return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _print_lists_table(lists: dict[str, Any]) -> None:
+    """A table of the list figures on stderr, for people reading the run rather than the JSON."""
+    for database, figures in lists.items():
+        if "error" in figures:
+            print(f"{database}: {figures['error']}", file=sys.stderr)
+            continue
+        print(f"\n{database} {figures['database_version']}", file=sys.stderr)
+        print(
+            f"{'list':<12} {'page':>5} {'queries demo':>13} {'queries large':>14} {'median ms':>10} {'floor ms':>9} "
+            f"{'ratio':>6}",
+            file=sys.stderr,
+        )
+        for name, result in figures["results"].items():
+            counts = result["queries"]
+            demo = "/".join(str(counts[key]) for key in counts if key.startswith("small"))
+            flag = "" if result["query_count_independent_of_size"] else "  QUERY COUNT GROWS WITH SIZE"
+            for timing in result["timings"]:
+                large = counts[f"large_page_{timing['page']}"]
+                print(
+                    f"{name:<12} {timing['page']:>5} {demo:>13} {large:>14} {timing['median_ms']:>10} "
+                    f"{timing['floor_ms']:>9} {timing['ratio']:>6}{flag}",
+                    file=sys.stderr,
+                )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is kept")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the demo load; the median is kept")
+    parser.add_argument(
+        "--list-repeat", type=int, default=15, help="requests per list page (and floor reads); the median is kept"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME[,NAME]",
+        help="run only these: demo_load, people_list, lists, or single lists (people_page, groups_page, "
+        "audit_page, people_api, groups_api, audit_api)",
+    )
+    parser.add_argument("--show-queries", action="store_true", help="add each list's SQL to the results")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json", help="where to write the JSON")
+    parser.add_argument("--database-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be 1 or more")
-    result = run(args.repeat)
-    text = json.dumps(result, indent=2)
+    if args.repeat < 1 or args.list_repeat < 1:
+        parser.error("--repeat and --list-repeat must be 1 or more")
+    benchmarks, lists = _selection(args.only)
+    if args.database_child:  # a child of _postgres_lists: the lists only, JSON on stdout, nothing written
+        scratch = Path(os.environ["ACCORD_DATA_DIR"]).parent
+        _prepare_environment(scratch)
+        print(json.dumps(database_child(lists, args.list_repeat, args.show_queries), default=str))
+        return 0
+    result = run(
+        args.repeat, benchmarks=benchmarks, lists=lists, list_repeat=args.list_repeat, show_queries=args.show_queries
+    )
+    _print_lists_table(result.get("lists", {}))
+    text = json.dumps(result, indent=2, default=str)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text + "\n")
     print(text)

@@ -75,7 +75,9 @@ def standing_in(actor: Actor, coalition: Coalition) -> Standing:
     if person is None or not person.is_active:
         return Standing(Role.OUTSIDER, person)
     affiliations = list(
-        Affiliation.objects.filter(person=person, ended_at__isnull=True).values_list("member_group_id", "is_delegate")
+        Affiliation.objects.filter(person=person, ended_at__isnull=True)
+        .order_by()  # the model's ordering would join two tables for nothing
+        .values_list("member_group_id", "is_delegate")
     )
     return Standing(
         Role.COORDINATOR if person.is_coordinator else Role.MEMBER,

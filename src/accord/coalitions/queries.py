@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accord.errors import Invalid, NotFound
@@ -86,9 +87,16 @@ def member_groups(
         groups = groups.filter(left_at__isnull=True)
     if search:
         groups = groups.filter(name__icontains=search)
-    return groups.annotate(
-        people_count=Count("affiliations", filter=Q(affiliations__ended_at__isnull=True), distinct=True)
-    ).prefetch_related(
+    # A correlated count per shown row, not a GROUP BY over every affiliation: the page (and its paginator's
+    # COUNT) then costs the same whatever the coalition's size.
+    current_people = (
+        Affiliation.objects.filter(member_group=OuterRef("pk"), ended_at__isnull=True)
+        .order_by()
+        .values("member_group")
+        .annotate(count=Count("person", distinct=True))
+        .values("count")
+    )
+    return groups.annotate(people_count=Coalesce(Subquery(current_people), 0)).prefetch_related(
         Prefetch(
             "affiliations",
             queryset=Affiliation.objects.filter(ended_at__isnull=True, is_delegate=True).select_related("person"),
