@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from accord.coalitions.models import AuditEvent, Coalition, MemberGroup, Person
 
-from .conftest import assert_error
+from .conftest import assert_error, snapshot
 
 
 def iso(moment: Any) -> str | None:
@@ -220,3 +220,18 @@ def test_the_only_coordinator_cannot_leave_while_others_remain(api, demo):
     body = assert_error(api(demo.coordinator).post(f"/coalitions/{demo.coalition.slug}/leave"), 409, "conflict")
     assert body["message"].startswith("You are the only coordinator.")
     assert MemberGroup.objects.filter(coalition=demo.coalition, left_at__isnull=True).count() == 20
+
+
+def test_leaving_twice_is_a_conflict_that_says_when(api, demo):
+    client = api(demo.member)
+    path = f"/coalitions/{demo.coalition.slug}/leave"
+    assert client.post(path, {"reason": "Moving away"}).status_code == 200
+    demo.member_person.refresh_from_db()
+    before = snapshot()
+
+    body = assert_error(client.post(path, {"reason": "Again"}), 409, "conflict")
+
+    assert body["message"] == (
+        f"You already left Northern Climate Action Network, on {demo.member_person.left_at:%d %B %Y}."
+    )
+    assert snapshot() == before

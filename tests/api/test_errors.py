@@ -261,3 +261,170 @@ def test_an_unexpected_error_is_answered_in_the_shape_and_logged(api, demo, sett
     assert body["message"].startswith("Something went wrong on the server.")
     assert "the database fell over" not in response.content.decode()
     assert any("Unexpected error in GET /api/v1/me" in record.getMessage() for record in caplog.records)
+
+
+# --- ids out of range: refused by the schema, never a server error ---------------------------------------------
+
+# The largest id a row can have (a 64-bit signed integer); anything above it cannot name a row on any database, and
+# SQLite refuses even to compare with it.
+ID_MAX = 2**63 - 1
+HUGE = 10**20
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "message"),
+    [
+        ("/people", {"name": "x", "member_groups": [HUGE]}, "member_groups.0", f"Give a number of {ID_MAX} or less."),
+        (
+            "/people",
+            {"name": "x", "member_groups": ["{leeds}", ID_MAX + 1]},
+            "member_groups.1",
+            f"Give a number of {ID_MAX} or less.",
+        ),
+        ("/people", {"name": "x", "delegate_of": [HUGE]}, "delegate_of.0", f"Give a number of {ID_MAX} or less."),
+        ("/people", {"name": "x", "member_groups": [0]}, "member_groups.0", "Give a number of 1 or more."),
+        ("/people", {"name": "x", "delegate_of": [-3]}, "delegate_of.0", "Give a number of 1 or more."),
+        (
+            "/people/{member}/affiliations",
+            {"member_group": HUGE},
+            "member_group",
+            f"Give a number of {ID_MAX} or less.",
+        ),
+        ("/people/{member}/affiliations", {"member_group": 0}, "member_group", "Give a number of 1 or more."),
+        ("/invitations", {"member_group": HUGE}, "member_group", f"Give a number of {ID_MAX} or less."),
+        ("/invitations", {"member_group": -1}, "member_group", "Give a number of 1 or more."),
+        ("/invitations", {"person": HUGE}, "person", f"Give a number of {ID_MAX} or less."),
+        ("/invitations", {"person": 0}, "person", "Give a number of 1 or more."),
+    ],
+)
+def test_ids_out_of_range_in_a_body_are_invalid(api, demo, path, body, field, message):
+    ids = {"{leeds}": demo.delegate_group.pk}
+    body = {
+        key: [ids.get(item, item) for item in value] if isinstance(value, list) else value
+        for key, value in body.items()
+    }
+    client = api(demo.coordinator)
+    before = snapshot()
+
+    response = client.post(f"/coalitions/{demo.coalition.slug}" + path.format(member=demo.member_person.pk), body)
+
+    error = assert_error(response, 422, "invalid", field=field)
+    assert error["message"] == message
+    assert snapshot() == before
+
+
+def test_the_largest_id_is_simply_not_found(api, demo):
+    client = api(demo.coordinator)
+    before = snapshot()
+    response = client.post(f"/coalitions/{demo.coalition.slug}/people", {"name": "x", "member_groups": [ID_MAX]})
+    body = assert_error(response, 404, "not_found", field="member_groups")
+    assert body["message"] == f"There is no member group with id {ID_MAX} in this coalition."
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("GET", "/coalitions/{slug}/member-groups/99999999999999999999999", None, "group_id"),
+        ("PATCH", "/coalitions/{slug}/member-groups/99999999999999999999999", {"size": 3}, "group_id"),
+        ("POST", "/coalitions/{slug}/member-groups/99999999999999999999999/leave", {}, "group_id"),
+        ("GET", "/coalitions/{slug}/people/99999999999999999999999", None, "person_id"),
+        ("PATCH", "/coalitions/{slug}/people/99999999999999999999999", {"name": "X"}, "person_id"),
+        ("PUT", "/coalitions/{slug}/people/9223372036854775808/coordinator", {"is_coordinator": True}, "person_id"),
+        ("POST", "/coalitions/{slug}/people/99999999999999999999999/affiliations", {"member_group": 1}, "person_id"),
+        ("PATCH", "/coalitions/{slug}/affiliations/99999999999999999999999", {"is_delegate": True}, "affiliation_id"),
+        ("POST", "/coalitions/{slug}/affiliations/99999999999999999999999/end", {}, "affiliation_id"),
+        ("POST", "/coalitions/{slug}/invitations/99999999999999999999999/revoke", None, "invitation_id"),
+        ("GET", "/coalitions/{slug}/applications/99999999999999999999999", None, "application_id"),
+        ("POST", "/coalitions/{slug}/applications/99999999999999999999999/decision", {"admit": True}, "application_id"),
+        ("POST", "/coalitions/{slug}/applications/99999999999999999999999/withdraw", None, "application_id"),
+        ("POST", "/me/tokens/99999999999999999999999/revoke", None, "token_id"),
+        ("GET", "/coalitions/{slug}/member-groups/0", None, "group_id"),
+    ],
+)
+def test_ids_out_of_range_in_an_address_are_invalid(api, demo, method, path, body, field):
+    client = api(demo.coordinator)
+    before = snapshot()
+
+    response = client.send(method, path.format(slug=demo.coalition.slug), body)
+
+    error = assert_error(response, 422, "invalid", field=field)
+    assert error["message"] in (f"Give a number of {ID_MAX} or less.", "Give a number of 1 or more.")
+    assert snapshot() == before
+
+
+def test_every_id_input_is_bounded_in_the_openapi_document():
+    """Every integer path parameter, and every body field or query parameter holding an id, says 1 to 2**63-1."""
+    from accord.api.root import api
+
+    document = api.get_openapi_schema()
+    schemas = document["components"]["schemas"]
+
+    def bounded(schema: dict) -> bool:
+        schema = schema.get("items", schema)
+        options = schema.get("anyOf", [schema])
+        integers = [option for option in options if option.get("type") == "integer"]
+        return bool(integers) and all(
+            (option.get("minimum"), option.get("maximum")) == (1, ID_MAX) for option in integers
+        )
+
+    checked = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                    assert bounded(parameter["schema"]), (method, path, parameter["name"])
+                    checked.append(parameter["name"])
+    for name, schema in schemas.items():
+        for field, definition in schema.get("properties", {}).items():
+            if name.endswith("In") and field in {"member_group", "member_groups", "delegate_of", "person"}:
+                assert bounded(definition), (name, field)
+                checked.append(f"{name}.{field}")
+    assert {"group_id", "person_id", "affiliation_id", "invitation_id", "application_id", "token_id"} <= set(checked)
+    assert {
+        "PersonCreateIn.member_groups",
+        "PersonCreateIn.delegate_of",
+        "AffiliationCreateIn.member_group",
+        "InvitationCreateIn.member_group",
+        "InvitationCreateIn.person",
+    } <= set(checked)
+
+
+# --- malformed slugs and tokens: not found, on every database ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "who"),
+    [
+        ("GET", "/coalitions/a%00b", None),
+        ("GET", "/coalitions/a%00b", "member"),
+        ("PATCH", "/coalitions/a%00b", "coordinator"),
+        ("GET", "/coalitions/%00/member-groups", "member"),
+        ("GET", "/coalitions/%00/people", "member"),
+        ("POST", "/coalitions/%00/leave", "member"),
+        ("POST", "/coalitions/%00/applications", "outsider"),
+        ("GET", "/coalitions/%00/audit-events", "member"),
+        ("GET", "/coalitions/a%20b", None),
+        ("GET", "/coalitions/" + "x" * 61, None),
+    ],
+)
+def test_a_malformed_slug_is_not_found(api, demo, method, path, who):
+    client = api(getattr(demo, who) if who else None)
+    before = snapshot()
+    body = {"reason": "x"} if path.endswith("/leave") else {"kind": "individual"} if method == "POST" else {"name": "X"}
+    response = client.send(method, path, body) if method != "GET" else client.get(path)
+    error = assert_error(response, 404, "not_found")
+    # A malformed address is not echoed back (it may hold control characters).
+    assert error["message"] == "There is no coalition. Check the address."
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("token", ["ab%00cd", "%00", "x" * 65, "short", "abc%20def" + "g" * 20])
+def test_a_malformed_invitation_token_is_not_found(api, demo, token):
+    anyone, outsider = api(None), api(demo.outsider)
+    before = snapshot()
+    preview = assert_error(anyone.get(f"/invitations/{token}"), 404, "not_found", field="token")
+    accepted = assert_error(outsider.post(f"/invitations/{token}/accept"), 404, "not_found", field="token")
+    message = "This invitation link is not valid. Check that you copied all of it, or ask for a new one."
+    assert preview["message"] == accepted["message"] == message
+    assert snapshot() == before

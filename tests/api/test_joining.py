@@ -8,7 +8,7 @@ from accord.accounts.actions import create_user
 from accord.coalitions import actions
 from accord.coalitions.models import Affiliation, Application, AuditEvent, Invitation, Person
 
-from .conftest import assert_error
+from .conftest import assert_error, snapshot
 from .test_coalitions import iso
 from .test_members import ref
 
@@ -118,9 +118,11 @@ def test_anyone_holding_an_invitation_sees_what_it_is_for(api, demo):
 
 
 def test_an_unknown_invitation_token(api, demo):
-    assert_error(api(None).get("/invitations/not-a-real-token"), 404, "not_found")
-    assert_error(api(demo.outsider).post("/invitations/not-a-real-token/accept"), 404, "not_found", field="token")
-    # Characters no token has are refused before the database is asked.
+    # Seeing and accepting name the token alike: it is what the holder copied, and may have copied wrongly.
+    token = "not-a-real-token-at-all"
+    assert_error(api(None).get(f"/invitations/{token}"), 404, "not_found", field="token")
+    assert_error(api(demo.outsider).post(f"/invitations/{token}/accept"), 404, "not_found", field="token")
+    # Characters no token has are refused before the database is asked (see test_errors.py for more).
     assert_error(api(None).get("/invitations/bad%00token"), 404, "not_found", field="token")
 
 
@@ -339,3 +341,68 @@ def test_the_audit_log_by_verb_shows_former_members_as_such(api, demo):
         ("person.left", "Oliver Bennett (former member)")
     ]
     assert body["items"][0]["data"]["reason"] == demo.former_member_person.leave_reason
+
+
+# --- an invitation carries its maker's authority ---------------------------------------------------------------
+
+
+def test_an_invitation_whose_maker_stepped_down_cannot_be_accepted(api, demo):
+    invitation = actions.create_invitation(
+        actor=demo.delegate, coalition=demo.coalition, member_group=demo.delegate_group, email="new@example.org"
+    )
+    own = Affiliation.objects.get(person=demo.delegate_person, member_group=demo.delegate_group)
+    actions.set_delegate(actor=demo.delegate, affiliation=own, is_delegate=False)  # Joseph Kamara stays delegate
+    client = api(demo.outsider)
+    before = snapshot()
+
+    response = client.post(f"/invitations/{invitation.token}/accept")
+
+    body = assert_error(response, 409, "conflict", field="token")
+    assert body["message"] == (
+        "The person who made this invitation can no longer invite people here. Ask a coordinator for a new one."
+    )
+    assert snapshot() == before
+    assert not Person.objects.filter(coalition=demo.coalition, user=demo.outsider).exists()
+    assert api(None).get(f"/invitations/{invitation.token}").json()["status"] == "open"
+
+
+def test_an_invitation_whose_maker_left_cannot_be_accepted(api, demo):
+    invitation = actions.create_invitation(
+        actor=demo.delegate, coalition=demo.coalition, member_group=demo.delegate_group
+    )
+    actions.leave_coalition(actor=demo.delegate, coalition=demo.coalition)
+    client = api(demo.outsider)
+    before = snapshot()
+
+    assert_error(client.post(f"/invitations/{invitation.token}/accept"), 409, "conflict", field="token")
+    assert snapshot() == before
+
+
+def test_revoking_an_invitation_keeps_the_address_out_of_the_audit_log(api, demo):
+    invitation = actions.create_invitation(
+        actor=demo.delegate, coalition=demo.coalition, member_group=demo.delegate_group, email="kay@sheffield.example"
+    )
+
+    response = api(demo.delegate).post(f"/coalitions/{demo.coalition.slug}/invitations/{invitation.pk}/revoke")
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.filter(coalition=demo.coalition).order_by("-pk").first()
+    assert (event.verb, event.target_id) == ("invitation.revoked", invitation.pk)
+    assert event.summary == "revoked an invitation to Leeds Climate Action sent by email"
+    assert "@" not in event.summary and "@" not in str(event.data)
+    # and members reading the log through the API see no address either
+    path = f"/coalitions/{demo.coalition.slug}/audit-events"
+    log = api(demo.member).get(path, {"verb": "invitation.", "page_size": 200}).json()
+    assert log["items"][0]["id"] == event.pk
+    assert len(log["items"]) == log["count"]
+    assert "@" not in str(log["items"])
+
+
+def test_the_invitation_url_is_the_invitations_own_link(api, demo, monkeypatch):
+    """The API, the pages and the invitation email send the same address: the one `Invitation.link` builds."""
+    monkeypatch.setattr(Invitation, "link", property(lambda invitation: f"https://join.example/{invitation.token}"))
+    response = api(demo.delegate).post(
+        f"/coalitions/{demo.coalition.slug}/invitations", {"member_group": demo.delegate_group.pk}
+    )
+    invitation = Invitation.objects.get(pk=response.json()["id"])
+    assert response.json()["url"] == f"https://join.example/{invitation.token}"

@@ -7,12 +7,17 @@ from django.db.models import F
 from accord.coalitions import actions
 from accord.coalitions.models import Affiliation, AuditEvent, MemberGroup, Person
 
-from .conftest import assert_error
+from .conftest import assert_error, snapshot
 from .test_coalitions import iso
 
 
 def ref(thing) -> dict:
     return {"id": thing.pk, "name": thing.name, "label": thing.label, "is_active": thing.is_active}
+
+
+def refreshed(row):
+    row.refresh_from_db()
+    return row
 
 
 def last_event(coalition) -> AuditEvent:
@@ -336,3 +341,70 @@ def test_ending_the_only_membership_is_a_conflict(api, demo):
     assert "only membership" in body["message"]
     only.refresh_from_db()
     assert only.ended_at is None
+
+
+# --- delegates: more may be named, one may step down, none may push another out --------------------------------
+
+
+def leeds_affiliation(demo, name: str) -> Affiliation:
+    return Affiliation.objects.get(person__name=name, member_group=demo.delegate_group, ended_at=None)
+
+
+def test_a_delegate_cannot_end_another_delegates_role(api, demo):
+    other = leeds_affiliation(demo, "Joseph Kamara")
+    assert other.is_delegate
+    client = api(demo.delegate)
+    before = snapshot()
+
+    response = client.patch(f"/coalitions/{demo.coalition.slug}/affiliations/{other.pk}", {"is_delegate": False})
+
+    body = assert_error(response, 403, "not_allowed", field="is_delegate")
+    assert body["message"] == (
+        "A delegate can name more delegates of Leeds Climate Action and give up their own role, but only a "
+        "coordinator can end someone else’s."
+    )
+    assert snapshot() == before
+    assert refreshed(other).is_delegate is True
+
+
+def test_a_delegate_steps_down_while_another_remains(api, demo):
+    own = leeds_affiliation(demo, "Priya Shah")
+    response = api(demo.delegate).patch(
+        f"/coalitions/{demo.coalition.slug}/affiliations/{own.pk}", {"is_delegate": False}
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["is_delegate"], refreshed(own).is_delegate) == (False, False)
+    assert leeds_affiliation(demo, "Joseph Kamara").is_delegate is True
+
+
+def test_the_last_delegate_cannot_step_down(api, demo):
+    other = leeds_affiliation(demo, "Joseph Kamara")
+    actions.set_delegate(actor=demo.coordinator, affiliation=other, is_delegate=False)  # a coordinator may
+    own = leeds_affiliation(demo, "Priya Shah")
+    client = api(demo.delegate)
+    before = snapshot()
+
+    response = client.patch(f"/coalitions/{demo.coalition.slug}/affiliations/{own.pk}", {"is_delegate": False})
+
+    body = assert_error(response, 409, "conflict", field="is_delegate")
+    assert body["message"] == (
+        "Priya Shah is the only delegate of Leeds Climate Action: name another delegate first, so the group can "
+        "still act in the coalition."
+    )
+    assert snapshot() == before
+    assert refreshed(own).is_delegate is True
+
+
+def test_a_coordinator_may_end_the_last_delegates_role(api, demo):
+    actions.set_delegate(
+        actor=demo.coordinator, affiliation=leeds_affiliation(demo, "Joseph Kamara"), is_delegate=False
+    )
+    own = leeds_affiliation(demo, "Priya Shah")
+
+    response = api(demo.coordinator).patch(
+        f"/coalitions/{demo.coalition.slug}/affiliations/{own.pk}", {"is_delegate": False}
+    )
+
+    assert (response.status_code, response.json()["is_delegate"]) == (200, False)
+    assert not Affiliation.objects.filter(member_group=demo.delegate_group, ended_at=None, is_delegate=True).exists()

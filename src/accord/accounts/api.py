@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from accord.api.inputs import Id
 from accord.api.pagination import PageQuery, page_of, paginate
 
 from . import actions, queries
@@ -44,5 +45,5 @@ def create_token(request: HttpRequest, payload: ApiTokenCreateIn) -> dict:
     summary="Revoke an API token",
     description="The token stops working at once. A token can revoke itself.",
 )
-def revoke_token(request: HttpRequest, token_id: int) -> object:
+def revoke_token(request: HttpRequest, token_id: Id) -> object:
     return actions.revoke_api_token(actor=request.auth, token_id=token_id)

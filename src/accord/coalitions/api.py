@@ -9,22 +9,20 @@ that coalition only, so another coalition's ids answer 404.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Query, Router
 
 from accord.api.auth import ANYONE, PUBLIC_OPENAPI
+from accord.api.inputs import Id
 from accord.api.pagination import PageQuery, page_of, paginate
 from accord.errors import NotFound
 
 from . import actions, queries
 from .models import Affiliation, Coalition, Invitation, MemberGroup, Person
-from .permissions import may_see_contact_details
+from .permissions import may_see_contact_details, role_of_member
 from .queries import Role
 from .schemas import (
     AffiliationCreateIn,
@@ -78,15 +76,10 @@ ROLE_NAMES = {
 }
 # A reason is optional, and so is a body that would hold only it: `POST .../leave` with no body at all works.
 NO_REASON = ReasonIn()
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 # --- turning rows into the output shapes -----------------------------------------------------------------------
 # Lists hand these functions rows whose related rows were fetched up front by the query, so they run no SQL.
-
-
-def _role_of(person: Person) -> str:
-    return "coordinator" if person.is_coordinator else "member"
 
 
 def _clean_questions(questions: Iterable[str] | None) -> str | None:
@@ -207,15 +200,13 @@ def _person_detail(actor: Any, coalition: Coalition, person: Person) -> dict[str
         affiliation.person = person  # already in hand: spares a query per row
     return {
         **_person_out(
-            person, show_email=may_see_contact_details(standing, person), current=[a for a in affiliations if a.is_active]
+            person,
+            show_email=may_see_contact_details(standing, person),
+            current=[a for a in affiliations if a.is_active],
         ),
         "leave_reason": person.leave_reason,
         "affiliations": [_affiliation_out(affiliation) for affiliation in affiliations],
     }
-
-
-def _invitation_url(invitation: Invitation) -> str:
-    return settings.BASE_URL + reverse("web:invitation", args=[invitation.token])
 
 
 def _invitation_out(invitation: Invitation) -> dict[str, Any]:
@@ -232,7 +223,7 @@ def _invitation_out(invitation: Invitation) -> dict[str, Any]:
         "accepted_at": invitation.accepted_at,
         "revoked_at": invitation.revoked_at,
         "token": invitation.token,
-        "url": _invitation_url(invitation),
+        "url": invitation.link,
     }
 
 
@@ -295,13 +286,13 @@ def _person_named(actor: Any, coalition: Coalition, person_id: int, *, field: st
         raise _with_field(error, field) from None
 
 
-def _valid_token(token: str) -> str:
-    """Refuses what cannot be a token before it reaches the database (a NUL byte would upset PostgreSQL)."""
-    if not TOKEN_PATTERN.match(token):
-        raise NotFound(
-            "This invitation link is not valid. Check that you copied all of it, or ask for a new one.", field="token"
-        )
-    return token
+def _invitation_by_token(token: str) -> Invitation:
+    """The invitation a link's token names. The query refuses what cannot be a token (a NUL byte, which PostgreSQL
+    would not take) before the database is asked; either way the token is named, as accepting it names it."""
+    try:
+        return queries.invitation_by_token(token)
+    except NotFound as error:
+        raise _with_field(error, "token") from None
 
 
 # --- me ------------------------------------------------------------------------------------------------------
@@ -333,7 +324,7 @@ def _my_coalition(person: Person) -> dict[str, Any]:
         "name": coalition.name,
         "purpose": coalition.purpose,
         "active_member_group_count": person.active_group_count,  # type: ignore[attr-defined]
-        "my_role": _role_of(person),
+        "my_role": role_of_member(person).name.lower(),
         "my_person_id": person.pk,
     }
 
@@ -408,12 +399,14 @@ def update_coalition(request: HttpRequest, slug: str, payload: CoalitionUpdateIn
     summary="Leave the coalition",
     description=(
         "The caller leaves: their group memberships end and their record stays, shown as a former member. "
-        "The only coordinator must first make someone else a coordinator."
+        "The only coordinator must first make someone else a coordinator. Leaving again answers 409."
     ),
 )
 def leave_coalition(request: HttpRequest, slug: str, payload: ReasonIn = NO_REASON) -> dict[str, Any]:
-    person = actions.leave_coalition(actor=request.auth, coalition=_coalition(request, slug), reason=payload.reason)
-    return _person_out(person, show_email=True, current=[])
+    coalition = _coalition(request, slug)
+    person = actions.leave_coalition(actor=request.auth, coalition=coalition, reason=payload.reason)
+    standing = queries.standing_in(request.auth, coalition)  # a former member now, who still sees their own address
+    return _person_out(person, show_email=may_see_contact_details(standing, person), current=[])
 
 
 # --- member groups -------------------------------------------------------------------------------------------
@@ -452,7 +445,7 @@ def add_member_group(request: HttpRequest, slug: str, payload: MemberGroupCreate
     summary="Get a member group",
     description="A member group with its current people, delegates first.",
 )
-def get_member_group(request: HttpRequest, slug: str, group_id: int) -> dict[str, Any]:
+def get_member_group(request: HttpRequest, slug: str, group_id: Id) -> dict[str, Any]:
     group = queries.member_group(request.auth, _coalition(request, slug), group_id)
     return _read_group_detail(request.auth, group)
 
@@ -464,7 +457,7 @@ def get_member_group(request: HttpRequest, slug: str, group_id: int) -> dict[str
     summary="Change a member group",
     description="A coordinator or one of the group's delegates changes its details; omitted fields stay as they are.",
 )
-def update_member_group(request: HttpRequest, slug: str, group_id: int, payload: MemberGroupUpdateIn) -> dict[str, Any]:
+def update_member_group(request: HttpRequest, slug: str, group_id: Id, payload: MemberGroupUpdateIn) -> dict[str, Any]:
     group = queries.member_group(request.auth, _coalition(request, slug), group_id)
     group = actions.update_member_group(
         actor=request.auth, member_group=group, **payload.model_dump(exclude_unset=True)
@@ -483,7 +476,7 @@ def update_member_group(request: HttpRequest, slug: str, group_id: int, payload:
     ),
 )
 def withdraw_member_group(
-    request: HttpRequest, slug: str, group_id: int, payload: ReasonIn = NO_REASON
+    request: HttpRequest, slug: str, group_id: Id, payload: ReasonIn = NO_REASON
 ) -> dict[str, Any]:
     group = queries.member_group(request.auth, _coalition(request, slug), group_id)
     group = actions.withdraw_member_group(actor=request.auth, member_group=group, reason=payload.reason)
@@ -543,7 +536,7 @@ def record_person(request: HttpRequest, slug: str, payload: PersonCreateIn) -> d
     summary="Get a person",
     description="A person with every group membership they have had, former ones included.",
 )
-def get_person(request: HttpRequest, slug: str, person_id: int) -> dict[str, Any]:
+def get_person(request: HttpRequest, slug: str, person_id: Id) -> dict[str, Any]:
     coalition = _coalition(request, slug)
     return _person_detail(request.auth, coalition, queries.person(request.auth, coalition, person_id))
 
@@ -558,7 +551,7 @@ def get_person(request: HttpRequest, slug: str, person_id: int) -> dict[str, Any
         "an individual member. Omitted fields stay as they are."
     ),
 )
-def update_person(request: HttpRequest, slug: str, person_id: int, payload: PersonUpdateIn) -> dict[str, Any]:
+def update_person(request: HttpRequest, slug: str, person_id: Id, payload: PersonUpdateIn) -> dict[str, Any]:
     coalition = _coalition(request, slug)
     person = queries.person(request.auth, coalition, person_id)
     person = actions.update_person(actor=request.auth, person=person, **payload.model_dump(exclude_unset=True))
@@ -572,7 +565,7 @@ def update_person(request: HttpRequest, slug: str, person_id: int, payload: Pers
     summary="Make or unmake a coordinator",
     description="Coordinators give or end the coordinator role. The last coordinator cannot step down.",
 )
-def set_coordinator(request: HttpRequest, slug: str, person_id: int, payload: CoordinatorIn) -> dict[str, Any]:
+def set_coordinator(request: HttpRequest, slug: str, person_id: Id, payload: CoordinatorIn) -> dict[str, Any]:
     coalition = _coalition(request, slug)
     person = queries.person(request.auth, coalition, person_id)
     person = actions.set_coordinator(actor=request.auth, person=person, is_coordinator=payload.is_coordinator)
@@ -586,7 +579,7 @@ def set_coordinator(request: HttpRequest, slug: str, person_id: int, payload: Co
     summary="Add a person to a member group",
     description="A coordinator, or a delegate of that member group, adds the person to it, as a delegate if asked.",
 )
-def add_affiliation(request: HttpRequest, slug: str, person_id: int, payload: AffiliationCreateIn) -> dict[str, Any]:
+def add_affiliation(request: HttpRequest, slug: str, person_id: Id, payload: AffiliationCreateIn) -> dict[str, Any]:
     coalition = _coalition(request, slug)
     person = queries.person(request.auth, coalition, person_id)
     group = _member_group_named(request.auth, coalition, payload.member_group, field="member_group")
@@ -604,9 +597,13 @@ def add_affiliation(request: HttpRequest, slug: str, person_id: int, payload: Af
     response=AffiliationOut,
     tags=AFFILIATIONS,
     summary="Make or unmake a delegate",
-    description="A coordinator or a delegate of the member group makes the person one of its delegates, or not.",
+    description=(
+        "A coordinator or a delegate of the member group makes the person one of its delegates. A delegate may give "
+        "up their own role, but not end another delegate's (403: only a coordinator can), and not if they are the "
+        "group's last delegate (409: name another first)."
+    ),
 )
-def set_delegate(request: HttpRequest, slug: str, affiliation_id: int, payload: DelegateIn) -> dict[str, Any]:
+def set_delegate(request: HttpRequest, slug: str, affiliation_id: Id, payload: DelegateIn) -> dict[str, Any]:
     affiliation = queries.affiliation(request.auth, _coalition(request, slug), affiliation_id)
     affiliation = actions.set_delegate(actor=request.auth, affiliation=affiliation, is_delegate=payload.is_delegate)
     return _affiliation_out(affiliation)
@@ -623,7 +620,7 @@ def set_delegate(request: HttpRequest, slug: str, affiliation_id: int, payload: 
     ),
 )
 def end_affiliation(
-    request: HttpRequest, slug: str, affiliation_id: int, payload: ReasonIn = NO_REASON
+    request: HttpRequest, slug: str, affiliation_id: Id, payload: ReasonIn = NO_REASON
 ) -> dict[str, Any]:
     affiliation = queries.affiliation(request.auth, _coalition(request, slug), affiliation_id)
     affiliation = actions.end_affiliation(actor=request.auth, affiliation=affiliation, reason=payload.reason)
@@ -685,7 +682,7 @@ def create_invitation(request: HttpRequest, slug: str, payload: InvitationCreate
     summary="Revoke an invitation",
     description="A coordinator, or whoever made it, stops an open invitation from being used.",
 )
-def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> dict[str, Any]:
+def revoke_invitation(request: HttpRequest, slug: str, invitation_id: Id) -> dict[str, Any]:
     invitation = queries.invitation(request.auth, _coalition(request, slug), invitation_id)
     return _invitation_out(actions.revoke_invitation(actor=request.auth, invitation=invitation))
 
@@ -700,7 +697,7 @@ def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> di
     description="Whoever holds the link sees which coalition (and group) it invites them to, and whether it is open.",
 )
 def preview_invitation(request: HttpRequest, token: str) -> dict[str, Any]:
-    invitation = queries.invitation_by_token(_valid_token(token))
+    invitation = _invitation_by_token(token)
     return {
         "status": invitation.status,
         "coalition": invitation.coalition,
@@ -718,10 +715,14 @@ def preview_invitation(request: HttpRequest, token: str) -> dict[str, Any]:
     response=InvitationAcceptedOut,
     tags=INVITATIONS,
     summary="Accept an invitation",
-    description="The signed-in caller joins: into the invitation's member group, as an individual, or by claiming a record.",
+    description=(
+        "The signed-in caller joins: into the invitation's member group, as an individual, or by claiming a record. "
+        "An invitation carries its maker's authority: once its maker may no longer invite there (a delegate who "
+        "stepped down or left), accepting it is refused (409)."
+    ),
 )
 def accept_invitation(request: HttpRequest, token: str) -> dict[str, Any]:
-    person = actions.accept_invitation(actor=request.auth, token=_valid_token(token))
+    person = actions.accept_invitation(actor=request.auth, token=token)
     coalition = person.coalition
     return {"coalition": coalition, "person": _person_detail(request.auth, coalition, person)}
 
@@ -765,7 +766,7 @@ def submit_application(request: HttpRequest, slug: str, payload: ApplicationCrea
     summary="Get an application",
     description="Coordinators see any application; an applicant sees their own.",
 )
-def get_application(request: HttpRequest, slug: str, application_id: int) -> dict[str, Any]:
+def get_application(request: HttpRequest, slug: str, application_id: Id) -> dict[str, Any]:
     return _application_out(queries.application(request.auth, _coalition(request, slug), application_id))
 
 
@@ -779,7 +780,7 @@ def get_application(request: HttpRequest, slug: str, application_id: int) -> dic
         "individual member) or decline, giving a reason the applicant will read."
     ),
 )
-def decide_application(request: HttpRequest, slug: str, application_id: int, payload: DecisionIn) -> dict[str, Any]:
+def decide_application(request: HttpRequest, slug: str, application_id: Id, payload: DecisionIn) -> dict[str, Any]:
     application = queries.application(request.auth, _coalition(request, slug), application_id)
     application = actions.decide_application(
         actor=request.auth, application=application, admit=payload.admit, reason=payload.reason
@@ -794,7 +795,7 @@ def decide_application(request: HttpRequest, slug: str, application_id: int, pay
     summary="Withdraw an application",
     description="The applicant withdraws their application while it waits for a decision.",
 )
-def withdraw_application(request: HttpRequest, slug: str, application_id: int) -> dict[str, Any]:
+def withdraw_application(request: HttpRequest, slug: str, application_id: Id) -> dict[str, Any]:
     application = queries.application(request.auth, _coalition(request, slug), application_id)
     return _application_out(actions.withdraw_application(actor=request.auth, application=application))
 

@@ -68,6 +68,11 @@ class Standing:
         return member_group.pk in self.delegate_of
 
 
+def role_of_member(person: Person) -> Role:
+    """The role a current member's person record gives them."""
+    return Role.COORDINATOR if person.is_coordinator else Role.MEMBER
+
+
 def standing_in(actor: Actor, coalition: Coalition) -> Standing:
     if not getattr(actor, "is_authenticated", False):
         return Standing(Role.ANONYMOUS)
@@ -80,7 +85,7 @@ def standing_in(actor: Actor, coalition: Coalition) -> Standing:
         .values_list("member_group_id", "is_delegate")
     )
     return Standing(
-        Role.COORDINATOR if person.is_coordinator else Role.MEMBER,
+        role_of_member(person),
         person,
         delegate_of=frozenset(group_id for group_id, is_delegate in affiliations if is_delegate),
         member_of=frozenset(group_id for group_id, _ in affiliations),
@@ -131,7 +136,7 @@ def may_edit_person(standing: Standing, person: Person) -> bool:
 def may_end_affiliation(standing: Standing, affiliation: Affiliation) -> bool:
     """A person leaves a group by themselves; a coordinator or the group's delegate may record it for them."""
     return (
-        _is_self(standing, affiliation.person_id)
+        _is_self(standing, affiliation.person_id)  # type: ignore[attr-defined]
         or standing.can("manage_members")
         or may_act_for_group(standing, affiliation.member_group)
     )
@@ -151,4 +156,10 @@ def may_set_delegate(standing: Standing, affiliation: Affiliation, is_delegate: 
         return True
     if not may_act_for_group(standing, affiliation.member_group):
         return False
-    return is_delegate or _is_self(standing, affiliation.person_id)
+    return is_delegate or _is_self(standing, affiliation.person_id)  # type: ignore[attr-defined]
+
+
+def may_invite_someone(standing: Standing) -> bool:
+    """Whether `may_invite_to` holds for some group or none: coordinators invite anyone, delegates into their own
+    groups (withdrawing a group ends its delegates' roles, so `delegate_of` names current groups only)."""
+    return standing.can("manage_members") or bool(standing.delegate_of)

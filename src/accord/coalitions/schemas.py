@@ -1,9 +1,10 @@
 """The JSON API's shapes for coalitions, member groups, people, invitations, applications and the audit log.
 
 Inputs (`...In`) are strict: a JSON number where a number is asked, true/false where a flag is, and no unknown
-fields (a misspelt field is an error, never silently ignored). Length limits and the other rules are the actions',
-which answer with a message that says what to change. Outputs (`...Out`) are what the endpoints return; a former
-member appears with `"is_active": false` and a `label` such as "Name (former member)".
+fields (a misspelt field is an error, never silently ignored); every id is an `Id`, 1 to 2**63-1. Length limits
+and the other rules are the actions', which answer with a message that says what to change. Outputs (`...Out`)
+are what the endpoints return; a former member appears with `"is_active": false` and a `label` such as
+"Name (former member)".
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from accord.api.inputs import StrictInput
+from accord.api.inputs import Id, StrictInput
 from accord.api.pagination import PageQuery
 
 Role = Literal["anonymous", "outsider", "member", "coordinator"]
@@ -95,8 +96,8 @@ class MemberGroupUpdateIn(StrictInput):
 class PersonCreateIn(StrictInput):
     name: str
     email: str = ""
-    member_groups: list[int] = Field(default_factory=list, description="Ids of member groups the person is in.")
-    delegate_of: list[int] = Field(
+    member_groups: list[Id] = Field(default_factory=list, description="Ids of member groups the person is in.")
+    delegate_of: list[Id] = Field(
         default_factory=list, description="Ids of member groups the person is a delegate of (added to them too)."
     )
     is_individual_member: bool = Field(False, description="A member in their own right, not only through a group.")
@@ -113,7 +114,7 @@ class CoordinatorIn(StrictInput):
 
 
 class AffiliationCreateIn(StrictInput):
-    member_group: int = Field(..., description="The member group's id.")
+    member_group: Id = Field(..., description="The member group's id.")
     is_delegate: bool = False
 
 
@@ -123,12 +124,12 @@ class DelegateIn(StrictInput):
 
 class InvitationCreateIn(StrictInput):
     email: str = Field("", description="When given, the invitation is also sent there by email.")
-    member_group: int | None = Field(
+    member_group: Id | None = Field(
         None,
         description="Join this member group (a delegate may invite to their group); omit for an individual member.",
     )
     as_delegate: bool = Field(False, description="Join the member group as its delegate.")
-    person: int | None = Field(None, description="Let the holder claim this person, recorded without an account.")
+    person: Id | None = Field(None, description="Let the holder claim this person, recorded without an account.")
     valid_days: int = Field(14, description="How many days the link works, 1 to 90.")
 
 
