@@ -274,6 +274,32 @@ def test_check_fails_on_a_readable_secret_key_and_a_base_url_not_allowed(install
     ]
 
 
+def test_check_warns_while_demo_accounts_with_the_published_password_exist(install: Install):
+    install.ok("demo", "--if-empty")
+    install.ok("manage", "collectstatic", "--noinput", "-v", "0")
+
+    with_demo = install.run("check")
+
+    statuses = _check_lines(with_demo.stdout)
+    warned = [what for what, status in statuses.items() if what.startswith("demo accounts with the published password")]
+    assert len(warned) == 1 and statuses[warned[0]] == "warn", with_demo.stdout
+    assert "coordinator@demo.example" in warned[0] and "more)" in warned[0]
+    assert warned[0].endswith(
+        "remove them before real use: delete the demo coalition and its @demo.example "
+        "accounts in /admin/, or start again from an empty database"
+    )
+    assert with_demo.returncode == 0, "a warning, not a failure: trying Accord out with the demo is fine"
+
+    install.python(
+        "from accord.accounts.models import User\n"
+        "for user in User.objects.filter(email__endswith='@demo.example'):\n"
+        "    user.set_unusable_password(); user.save()"
+    )
+    without = _check_lines(install.run("check").stdout)
+    assert without["no demo account has the published password"] == "ok"
+    assert not any(what.startswith("demo accounts") for what in without)
+
+
 # --- accord demo --------------------------------------------------------------------------------------------------
 
 

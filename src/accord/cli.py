@@ -475,6 +475,7 @@ def _database_findings() -> list[Finding]:
     else:
         findings.append(Finding("ok", "database migrations all applied"))
         findings.extend(_queue_findings())
+        findings.extend(_demo_account_findings())
     return findings
 
 
@@ -500,6 +501,26 @@ def _queue_findings() -> list[Finding]:
             )
         ]
     return [Finding("ok", "background task queue: nothing waiting more than 10 minutes")]
+
+
+def _demo_account_findings() -> list[Finding]:
+    """The demo's accounts (…@demo.example) sign in with a password printed in the user guide: fine to try Accord,
+    not on an install with real members."""
+    from django.contrib.auth import get_user_model
+
+    demo_accounts = get_user_model().objects.filter(email__iendswith="@demo.example").only("email", "password")
+    usable = sorted(account.email for account in demo_accounts if account.has_usable_password())
+    if usable:
+        shown = ", ".join(usable[:3]) + (f" and {len(usable) - 3} more" if len(usable) > 3 else "")
+        return [
+            Finding(
+                "warn",
+                f"demo accounts with the published password exist ({shown})",
+                "remove them before real use: delete the demo coalition and its @demo.example accounts in /admin/, "
+                "or start again from an empty database",
+            )
+        ]
+    return [Finding("ok", "no demo account has the published password")]
 
 
 def _data_dir_findings() -> list[Finding]:

@@ -398,7 +398,7 @@ def _refusals(demo: Any) -> list[tuple[str, str, Any, dict[str, Any], int]]:
             url("invitations", slug),
             "delegate",
             {"email": "", "member_group": "", "valid_days": "14"},
-            200,
+            422,
         ),
         (
             "claim invite by delegate",
@@ -467,7 +467,7 @@ def test_a_refused_post_has_the_right_status_and_changes_nothing(demo, client_fo
     assert response.status_code == status, text(response)
     if status == 302:
         assert response["Location"] == login_redirect(path)
-    if status == 200:  # a delegate's form has no "no group" choice: it asks for one beside the field
+    if status == 422:  # a delegate's form has no "no group" choice: it asks for one beside the field
         assert field_error(response, "id_member_group") == "Choose the member group to invite them to."
     assert snapshot() == before
 
@@ -491,7 +491,7 @@ def test_declining_without_a_reason_asks_for_one_beside_the_reason(demo, client_
     response = client_for(demo.coordinator).post(
         url("application", demo.coalition.slug, application.pk), {"decision": "decline", "reason": "  "}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_error(response, "id_reason") == "Enter a reason for declining, which the applicant will read."
     assert 'href="#id_reason">Enter a reason for declining' in response.content.decode()
     assert snapshot() == before
@@ -519,7 +519,7 @@ def test_missing_answers_and_bad_email_show_beside_their_fields(demo, client_for
             "answers_2": "Yes",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_error(response, "id_answers_1") == f"Enter an answer to “{QUESTIONS[1]}”."
     assert snapshot() == before
     response = client.post(
@@ -579,7 +579,7 @@ def test_a_group_application_needs_a_name_and_a_size(demo, client_for):
 def test_bad_invitation_input_shows_beside_the_field(demo, client_for, data, field, message):
     before = snapshot()
     response = client_for(demo.coordinator).post(url("invitations", demo.coalition.slug), data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_error(response, field) == message
     assert snapshot() == before
 
@@ -752,7 +752,7 @@ def test_revoking_an_invitation_asks_first_then_the_link_stops_working(demo, cli
     assert invitation.status == "revoked"
     before = snapshot()
     response = client_for(demo.outsider).post(url("invitation", invitation.token))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "This invitation was revoked on" in text(response)
     assert "Ask Priya Shah for a new one" in text(response)
     assert snapshot() == before
@@ -775,7 +775,7 @@ def test_the_only_coordinator_cannot_leave_and_reads_why(demo, client_for):
     actions.set_coordinator(actor=demo.coordinator, person=demo.second_coordinator_person, is_coordinator=False)
     before = snapshot()
     response = client_for(demo.coordinator).post(url("leave", demo.coalition.slug), {"reason": ""})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "You are the only coordinator. Make someone else a coordinator first" in text(response)
     assert snapshot() == before
 
@@ -809,7 +809,7 @@ def test_leaving_an_only_group_is_refused_in_the_page(demo, client_for):
     affiliation = Affiliation.objects.get(person=demo.member_person, ended_at__isnull=True)
     before = snapshot()
     response = client_for(demo.member).post(url("affiliation_end", demo.coalition.slug, affiliation.pk), {})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Leeds Climate Action is Daniel Murphy’s only membership." in text(response)
     assert snapshot() == before
 
@@ -889,14 +889,16 @@ def test_a_token_is_shown_once_after_it_is_made_then_revoked(demo, client_for):
     empty = client.get(url("tokens"))
     assert h1(empty) == ["Your API tokens"]
     assert "You have no API tokens." in text(empty)
-    response = client.post(url("tokens"), {"name": "Spreadsheet sync"})
-    assert response.status_code == 302 and response["Location"] == url("tokens")
+    shown = client.post(url("tokens"), {"name": "Spreadsheet sync"})
+    # The answer to the POST shows the new token; it is kept nowhere (not in the session, not in an address).
+    assert shown.status_code == 201
     token = ApiToken.objects.get(user=demo.member)
-    shown = client.get(url("tokens"))
     raw = re.search(r'value="(acc_[^"]+)" readonly', shown.content.decode()).group(1)
     assert raw.startswith(token.hint)
     assert f"Authorization: Bearer {raw}" in text(shown)
     assert "it is shown only this once" in text(shown)
+    assert "API token “Spreadsheet sync” created." in text(shown)
+    assert all(raw not in str(value) for value in client.session.values())
     from accord.accounts.queries import user_for_token
 
     assert user_for_token(raw) == (demo.member, token)
@@ -918,7 +920,7 @@ def test_a_token_is_shown_once_after_it_is_made_then_revoked(demo, client_for):
 def test_a_token_name_too_long_is_said_beside_the_name(demo, client_for):
     before = snapshot()
     response = client_for(demo.member).post(url("tokens"), {"name": "x" * 101})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_error(response, "id_name") == "Ensure this value has at most 100 characters (it has 101)."
     assert snapshot() == before
 
@@ -939,7 +941,7 @@ def test_an_account_already_in_the_coalition_is_told_it_cannot_claim_another_rec
     assert "Accept and claim" not in response.content.decode()
     before = snapshot()
     response = client_for(demo.coordinator).post(url("invitation", invitation.token))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert snapshot() == before
 
 

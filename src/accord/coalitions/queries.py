@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -52,7 +52,8 @@ def coalition_by_slug(actor: Actor, slug: str) -> Coalition:
     """Any visitor may see that a coalition exists, its name and purpose, and how to join."""
     coalition = Coalition.objects.filter(slug=slug).first() if SLUG_PATTERN.fullmatch(slug or "") else None
     if coalition is None:
-        raise NotFound(f"There is no coalition at “{slug}”. Check the address.")
+        shown = f" at “{slug}”" if SLUG_PATTERN.fullmatch(slug or "") else ""
+        raise NotFound(f"There is no coalition{shown}. Check the address.")
     return coalition
 
 
@@ -265,3 +266,63 @@ def people_leaving_with_group(actor: Actor, member_group: MemberGroup) -> tuple[
         if person.pk not in leaving_ids
     ]
     return leaving, staying
+
+
+# --- added for the pages: named reads for what the views used to refine by hand --------------------------------
+
+
+def groups_to_invite_to(actor: Actor, coalition: Coalition) -> QuerySet[MemberGroup]:
+    """The current member groups the actor may invite people to, and add people to (`may_invite_to`): every one
+    for a coordinator, their own groups for a delegate, none for anyone else. Ordered by name."""
+    standing = standing_in(actor, coalition)
+    if not standing.can("view_members"):
+        return MemberGroup.objects.none()
+    groups = MemberGroup.objects.filter(coalition=coalition, left_at__isnull=True)
+    if not standing.can("manage_members"):
+        # may_act_for_group in SQL: an active group the actor is a delegate of. (Withdrawing a group ends its
+        # affiliations, so `delegate_of` names active groups only; the filter on left_at says so anyway.)
+        groups = groups.filter(pk__in=standing.delegate_of)
+    return groups.order_by("name", "pk")
+
+
+def groups_to_add_person_to(actor: Actor, person: Person) -> QuerySet[MemberGroup]:
+    """The groups from `groups_to_invite_to` that the person is not in now: where this actor may add them."""
+    current = Affiliation.objects.filter(person=person, ended_at__isnull=True).values("member_group_id")
+    return groups_to_invite_to(actor, person.coalition).exclude(pk__in=current)
+
+
+def current_affiliations(actor: Actor, person: Person) -> QuerySet[Affiliation]:
+    """The person's memberships of member groups that have not ended, by group name."""
+    return person_affiliations(actor, person).filter(ended_at__isnull=True)
+
+
+def pending_application(actor: Actor, coalition: Coalition) -> Application | None:
+    """The actor's own application to this coalition that waits for a decision, if any (there is at most one)."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return (
+        Application.objects.filter(coalition=coalition, applicant=actor, status=Application.Status.PENDING)
+        .select_related("decided_by", "member_group", "person")
+        .first()
+    )
+
+
+def application_counts(actor: Actor, coalition: Coalition) -> dict[str, int]:
+    """How many applications the actor may see, by status, every status present (0 when none), in one query."""
+    counts = dict.fromkeys(Application.Status.values, 0)
+    rows = applications(actor, coalition).order_by().values("status").annotate(count=Count("id"))
+    for row in rows:
+        counts[row["status"]] = row["count"]
+    return counts
+
+
+def applications_pending_first(actor: Actor, coalition: Coalition) -> QuerySet[Application]:
+    """Every application the actor may see, those waiting for a decision first, then newest first."""
+    pending_first = ExpressionWrapper(Q(status=Application.Status.PENDING), output_field=BooleanField())
+    return applications(actor, coalition).order_by(pending_first.desc(), "-submitted_at", "-pk")
+
+
+def closed_invitations(actor: Actor, coalition: Coalition) -> QuerySet[Invitation]:
+    """The invitations the actor may see whose link no longer works: accepted, revoked or expired; newest first."""
+    ended = Q(accepted_at__isnull=False) | Q(revoked_at__isnull=False) | Q(expires_at__lte=timezone.now())
+    return invitations(actor, coalition).filter(ended)

@@ -7,11 +7,17 @@ actions' own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from accord.coalitions.models import MemberGroup
+
+# The largest key a row can have: a 64-bit signed integer on every database Accord runs on. A larger number (or
+# anything but digits) names no row; asking SQLite about it would fail instead of finding nothing.
+LARGEST_KEY = 2**63 - 1
 
 
 def _required(message: str) -> dict[str, str]:
@@ -83,8 +89,32 @@ class MemberGroupForm(forms.Form):
 
 
 class GroupChoiceField(forms.ModelMultipleChoiceField):
+    """Member groups ticked in a list. A value that cannot be a group's key (not digits, or out of range) is a
+    choice not in the list, refused with the same message as any other (never a database error)."""
+
+    default_error_messages = {
+        "invalid_choice": "Choose only member groups in the list.",
+        "invalid_pk_value": "Choose only member groups in the list.",
+        "invalid_list": "Choose only member groups in the list.",
+    }
+
     def label_from_instance(self, obj: MemberGroup) -> str:
         return obj.name
+
+    def _check_values(self, value: Sequence[Any]) -> Any:
+        for given in value:
+            text = str(given).strip()
+            # (Length first: Python refuses to read an integer of thousands of digits.)
+            if not (
+                len(text) <= len(str(LARGEST_KEY))
+                and text.isascii()
+                and text.isdigit()
+                and 1 <= int(text) <= LARGEST_KEY
+            ):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": given}
+                )
+        return super()._check_values(value)
 
 
 class PersonForm(forms.Form):

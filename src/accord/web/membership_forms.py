@@ -12,6 +12,8 @@ from typing import Any
 
 from django import forms
 
+from accord.web.forms import LARGEST_KEY
+
 REASON_MAX = 4000
 
 
@@ -167,9 +169,15 @@ class InvitationForm(forms.Form):
     member_group = forms.IntegerField(
         label="Member group",
         required=False,
+        min_value=1,
+        max_value=LARGEST_KEY,  # a larger number names no group (and SQLite could not even look for it)
         widget=forms.Select,
         help_text="The group the person joins.",
-        error_messages={"invalid": "Choose a member group from the list."},
+        error_messages={
+            "invalid": "Choose a member group from the list.",
+            "min_value": "Choose a member group from the list.",
+            "max_value": "Choose a member group from the list.",
+        },
     )
     as_delegate = forms.BooleanField(
         label="As a delegate of the group",

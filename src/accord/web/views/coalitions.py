@@ -42,13 +42,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         context["groups"] = list(groups[:GROUPS_ON_HOME])
         context["people_count"] = queries.people(actor, coalition).count()
         context["events"] = list(queries.audit_events(actor, coalition)[:RECENT_EVENTS])
-        context["my_affiliations"] = list(
-            queries.person_affiliations(actor, standing.person).filter(ended_at__isnull=True)
-        )
+        context["my_affiliations"] = list(queries.current_affiliations(actor, standing.person))
     if standing.can("decide_applications"):
         context["pending_count"] = queries.applications(actor, coalition, status=Application.Status.PENDING).count()
-    elif actor.is_authenticated:
-        context["my_pending"] = queries.applications(actor, coalition, status=Application.Status.PENDING).first()
+    else:
+        context["my_pending"] = queries.pending_application(actor, coalition)
     return render(request, "web/coalitions/detail.html", context)
 
 

@@ -9,18 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.coalitions import actions, queries
+from accord.coalitions.permissions import may_act_for_group, may_end_affiliation, may_invite_to
 from accord.errors import NotAllowed
 from accord.web.action_forms import attempt
 from accord.web.context import coalition_context
@@ -43,8 +42,9 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
         return None
 
 
-def invitation_link(invitation: Any) -> str:
-    return settings.BASE_URL + reverse("web:invitation", args=[invitation.token])
+def _status(form: forms.Form | None) -> int:
+    """422 when the form comes back with errors (what to change is beside each field), like every page's forms."""
+    return 422 if form is not None and form.errors else 200
 
 
 # --- applying to join --------------------------------------------------------------------------------------
@@ -57,9 +57,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     is_member = standing.can("view_members")
-    pending = None
-    if request.user.is_authenticated:
-        pending = queries.my_applications(request.user).filter(coalition=coalition, status="pending").first()
+    pending = queries.pending_application(request.user, coalition)
     form = None
     if request.user.is_authenticated and pending is None:
         options = {"questions": coalition.question_list, "group_only": is_member}
@@ -107,6 +105,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
             "login_url": f"{reverse('account_login')}?next={request.path}",
             "signup_url": f"{reverse('account_signup')}?next={request.path}",
         },
+        status=_status(form),
     )
 
 
@@ -116,18 +115,16 @@ def applications(request: HttpRequest, slug: str) -> HttpResponse:
     coalition, standing = context["coalition"], context["standing"]
     is_coordinator = standing.can("decide_applications")
     status = request.GET.get("status", "pending") if is_coordinator else ""
-    rows = queries.applications(request.user, coalition, status=status)
-    counts: dict[str, int] = {}
     tabs: list[dict[str, Any]] = []
     if is_coordinator:
-        for row in queries.applications(request.user, coalition).order_by().values("status").annotate(n=Count("id")):
-            counts[row["status"]] = row["n"]
+        counts = queries.application_counts(request.user, coalition)
         for value, label in STATUS_TABS:
             count = sum(counts.values()) if value == "" else counts.get(value, 0)
             tabs.append({"value": value, "label": label, "count": count, "current": value == status})
-        if status == "":
-            pending_first = ExpressionWrapper(Q(status="pending"), output_field=BooleanField())
-            rows = rows.order_by(pending_first.desc(), "-submitted_at")
+    if is_coordinator and status == "":
+        rows = queries.applications_pending_first(request.user, coalition)
+    else:
+        rows = queries.applications(request.user, coalition, status=status)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     current_label = next((label for value, label in STATUS_TABS if value == status), "All")
     return render(
@@ -195,6 +192,7 @@ def application(request: HttpRequest, slug: str, application_id: int) -> HttpRes
             "is_coordinator": is_coordinator,
             "is_applicant": is_applicant,
         },
+        status=_status(form),
     )
 
 
@@ -235,12 +233,10 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     context = coalition_context(request, slug)
     coalition = context["coalition"]
     standing = queries.require_ability(request.user, coalition, "view_members")
-    is_coordinator = standing.can("manage_members")
-    if not (is_coordinator or standing.delegate_of):
+    is_coordinator = may_invite_to(standing, None)  # invites anyone, to any group or to none
+    groups = list(queries.groups_to_invite_to(request.user, coalition))  # where may_invite_to holds
+    if not (is_coordinator or groups):
         raise NotAllowed("Only a coordinator, or a delegate for their own member group, can invite people.")
-    groups = queries.member_groups(request.user, coalition)
-    if not is_coordinator:
-        groups = groups.filter(pk__in=standing.delegate_of)
     person_id = _int_param(request, "person") if request.method == "GET" else None
     if request.method == "POST":
         try:
@@ -283,15 +279,14 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
         group_id = _int_param(request, "member_group")
         if group_id is not None:
             initial["member_group"] = group_id
-        elif not is_coordinator and len(standing.delegate_of) == 1:
-            initial["member_group"] = next(iter(standing.delegate_of))
+        elif not is_coordinator and len(groups) == 1:
+            initial["member_group"] = groups[0].pk
         form = InvitationForm(initial=initial, **options)
     created = None
     created_id = _int_param(request, "created") if request.method == "GET" else None
     if created_id:
         created = queries.invitation(request.user, coalition, created_id)
-    open_invitations = list(queries.invitations(request.user, coalition, open_only=True))
-    earlier = queries.invitations(request.user, coalition).exclude(pk__in=[i.pk for i in open_invitations])
+    earlier = queries.closed_invitations(request.user, coalition)
     page = Paginator(earlier, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -301,11 +296,12 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "claim_person": claim_person,
             "is_coordinator": is_coordinator,
+            "invitable_groups": groups,
             "created": created,
-            "created_link": invitation_link(created) if created is not None else "",
-            "open_invitations": [(invitation, invitation_link(invitation)) for invitation in open_invitations],
+            "open_invitations": queries.invitations(request.user, coalition, open_only=True),
             "page": page,
         },
+        status=_status(form),
     )
 
 
@@ -321,7 +317,12 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> Ht
         if revoked is not None:
             messages.success(request, "Invitation revoked: its link no longer works.")
             return redirect("web:invitations", coalition.slug)
-    return render(request, "web/membership/invitation_revoke.html", context | {"invitation": found, "form": form})
+    return render(
+        request,
+        "web/membership/invitation_revoke.html",
+        context | {"invitation": found, "form": form},
+        status=_status(form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -357,6 +358,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "login_url": f"{reverse('account_login')}?next={request.path}",
             "signup_url": f"{reverse('account_signup')}?next={request.path}",
         },
+        status=_status(form),
     )
 
 
@@ -385,7 +387,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
                 "To come back, ask a coordinator for an invitation.",
             )
             return redirect("web:coalition", coalition.slug)
-    memberships = queries.person_affiliations(request.user, standing.person).filter(ended_at__isnull=True)
+    memberships = queries.current_affiliations(request.user, standing.person)
     return render(
         request,
         "web/membership/leave.html",
@@ -395,6 +397,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
             "person": standing.person,
             "memberships": memberships,
         },
+        status=_status(form),
     )
 
 
@@ -404,7 +407,7 @@ def group_leave(request: HttpRequest, slug: str, group_id: int) -> HttpResponse:
     context = coalition_context(request, slug)
     coalition, standing = context["coalition"], context["standing"]
     group = queries.member_group(request.user, coalition, group_id)
-    if request.method == "GET" and group.is_active and not standing.is_delegate_of(group):
+    if request.method == "GET" and group.is_active and not may_act_for_group(standing, group):
         raise NotAllowed(f"Only a delegate of {group.name} can take it out of the coalition.")
     form = ReasonForm(
         request.POST if request.method == "POST" else None,
@@ -436,6 +439,7 @@ def group_leave(request: HttpRequest, slug: str, group_id: int) -> HttpResponse:
             "leaving": leaving,
             "staying": staying,
         },
+        status=_status(form),
     )
 
 
@@ -446,9 +450,8 @@ def affiliation_end(request: HttpRequest, slug: str, affiliation_id: int) -> Htt
     coalition, standing = context["coalition"], context["standing"]
     found = queries.affiliation(request.user, coalition, affiliation_id)
     person, group = found.person, found.member_group
-    is_self = standing.person is not None and standing.person.pk == person.pk
-    may_record = standing.can("manage_members") or (group.is_active and standing.is_delegate_of(group))
-    if request.method == "GET" and found.is_active and not (is_self or may_record):
+    is_self = standing.person is not None and standing.person.pk == person.pk  # for the wording only
+    if request.method == "GET" and found.is_active and not may_end_affiliation(standing, found):
         raise NotAllowed(f"Only {person.name}, a coordinator or a delegate of {group.name} can do this.")
     form = ReasonForm(
         request.POST if request.method == "POST" else None,
@@ -464,9 +467,7 @@ def affiliation_end(request: HttpRequest, slug: str, affiliation_id: int) -> Htt
                 f"You have left {group.name}." if is_self else f"Recorded that {person.name} left {group.name}.",
             )
             return redirect("web:person", coalition.slug, person.pk)
-    others = [
-        a.member_group for a in queries.person_affiliations(request.user, person) if a.is_active and a.pk != found.pk
-    ]
+    others = [a.member_group for a in queries.current_affiliations(request.user, person) if a.pk != found.pk]
     return render(
         request,
         "web/membership/affiliation_end.html",
@@ -480,4 +481,5 @@ def affiliation_end(request: HttpRequest, slug: str, affiliation_id: int) -> Htt
             "other_groups": others,
             "only_membership": not (others or person.is_individual_member or person.is_coordinator),
         },
+        status=_status(form),
     )

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.coalitions import actions, queries
-from accord.coalitions.models import Coalition, Person
-from accord.coalitions.permissions import Standing, may_edit_group
+from accord.coalitions.permissions import may_edit_group, may_edit_person, may_invite_to
 from accord.errors import NotAllowed
 
 from ..action_forms import attempt
@@ -50,16 +47,6 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "web/people/create.html", context, status=422 if form.errors else 200)
 
 
-def _groups_to_add(
-    request: HttpRequest, coalition: Coalition, standing: Standing, person: Person, current_ids: set[int]
-) -> Any:
-    """The active groups this viewer may add the person to: all for a coordinator, their own for a delegate."""
-    groups = queries.member_groups(request.user, coalition).exclude(pk__in=current_ids)
-    if not standing.can("manage_members"):
-        groups = groups.filter(pk__in=standing.delegate_of)
-    return groups
-
-
 def _detail(
     request: HttpRequest, slug: str, person_id: int, *, add_form: AddToGroupForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -68,21 +55,22 @@ def _detail(
     person = queries.person(request.user, coalition, person_id)
     affiliations = list(queries.person_affiliations(request.user, person))
     current = [a for a in affiliations if a.is_active]
-    if person.is_active and (standing.can("manage_members") or standing.delegate_of):
-        groups = _groups_to_add(request, coalition, standing, person, {a.member_group_id for a in current})
+    if person.is_active:
+        # The groups this viewer may add the person to (may_invite_to): every other one for a coordinator, their
+        # own for a delegate, none for anyone else; no form when there are none.
+        groups = queries.groups_to_add_person_to(request.user, person)
         add_form = add_form or AddToGroupForm(groups=groups, prefix="add")
         if not add_form.fields["member_group"].queryset.exists():  # type: ignore[attr-defined]
             add_form = None
     else:
         add_form = None
-    is_self = standing.person is not None and standing.person.pk == person.pk
     context |= {
         "person": person,
         "current": current,
         "former": [a for a in affiliations if not a.is_active],
         "add_form": add_form,
-        "is_self": is_self,
-        "may_edit": person.is_active and (is_self or standing.can("manage_members")),
+        "is_self": standing.person is not None and standing.person.pk == person.pk,
+        "may_edit": person.is_active and may_edit_person(standing, person),
     }
     return render(request, "web/people/detail.html", context, status=status)
 
@@ -96,11 +84,11 @@ def edit(request: HttpRequest, slug: str, person_id: int) -> HttpResponse:
     context = coalition_context(request, slug)
     coalition, standing = context["coalition"], context["standing"]
     person = queries.person(request.user, coalition, person_id)
-    is_coordinator = standing.can("manage_members")
-    if not (is_coordinator or (standing.person is not None and standing.person.pk == person.pk)):
+    if not may_edit_person(standing, person):
         raise NotAllowed("Only the person themselves or a coordinator can change this person's details.")
     initial = {"name": person.name, "email": person.email, "is_individual_member": person.is_individual_member}
-    form = PersonEditForm(request.POST or None, initial=initial, coordinator=is_coordinator)
+    # Only a coordinator changes whether someone is an individual member (update_person refuses anyone else).
+    form = PersonEditForm(request.POST or None, initial=initial, coordinator=standing.can("manage_members"))
     if request.method == "POST" and form.is_valid():
         if attempt(form, actions.update_person, actor=request.user, person=person, **form.cleaned_data):
             messages.success(request, f"Saved the changes to {form.cleaned_data['name']}.")
@@ -114,7 +102,7 @@ def add_group(request: HttpRequest, slug: str, person_id: int) -> HttpResponse:
     context = coalition_context(request, slug)
     coalition, standing = context["coalition"], context["standing"]
     person = queries.person(request.user, coalition, person_id)
-    if not (standing.can("manage_members") or standing.delegate_of):
+    if not (may_invite_to(standing, None) or queries.groups_to_invite_to(request.user, coalition).exists()):
         raise NotAllowed("Only a coordinator, or a delegate of the member group, can add people to it.")
     # Every current group is a valid choice here; add_affiliation itself refuses a group the actor may not edit.
     groups = queries.member_groups(request.user, coalition)
