@@ -117,49 +117,9 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class PersonForm(forms.Form):
-    """Record a person, who may have no account."""
+class PersonDetailsForm(forms.Form):
+    """A person's own details, as recorded and as edited later."""
 
-    name = forms.CharField(
-        label="Name",
-        max_length=200,
-        error_messages=_required("Enter the person's name."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        help_text="Kept for contact, and used if you invite them to claim this record.",
-        error_messages={"invalid": "Enter a valid email address, like name@example.org."},
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-    )
-    member_groups = GroupChoiceField(
-        label="Member groups they belong to",
-        queryset=MemberGroup.objects.none(),
-        required=False,
-        help_text="Choose at least one, or record them as an individual member below.",
-        widget=forms.CheckboxSelectMultiple,
-    )
-    delegate_of = GroupChoiceField(
-        label="Member groups they are a delegate of",
-        queryset=MemberGroup.objects.none(),
-        required=False,
-        help_text="A delegate carries their group's positions. Choosing a group here also makes them a member of it.",
-        widget=forms.CheckboxSelectMultiple,
-    )
-    is_individual_member = forms.BooleanField(
-        label="An individual member",
-        required=False,
-        help_text="A member in their own right, not only through a member group.",
-    )
-
-    def __init__(self, *args: object, groups: Iterable[MemberGroup], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["member_groups"].queryset = groups  # type: ignore[attr-defined]
-        self.fields["delegate_of"].queryset = groups  # type: ignore[attr-defined]
-
-
-class PersonEditForm(forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=200,
@@ -178,6 +138,36 @@ class PersonEditForm(forms.Form):
         required=False,
         help_text="A member in their own right, not only through a member group.",
     )
+
+
+class PersonForm(PersonDetailsForm):
+    """Record a person, who may have no account."""
+
+    member_groups = GroupChoiceField(
+        label="Member groups they belong to",
+        queryset=MemberGroup.objects.none(),
+        required=False,
+        help_text="Choose at least one, or record them as an individual member below.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    delegate_of = GroupChoiceField(
+        label="Member groups they are a delegate of",
+        queryset=MemberGroup.objects.none(),
+        required=False,
+        help_text="A delegate carries their group's positions. Choosing a group here also makes them a member of it.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    field_order = ["name", "email", "member_groups", "delegate_of", "is_individual_member"]
+
+    def __init__(self, *args: object, groups: Iterable[MemberGroup], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["email"].help_text = "Kept for contact, and used if you invite them to claim this record."
+        self.fields["member_groups"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["delegate_of"].queryset = groups  # type: ignore[attr-defined]
+
+
+class PersonEditForm(PersonDetailsForm):
+    """A person edits their own details; only coordinators see whether they are an individual member."""
 
     def __init__(self, *args: object, coordinator: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

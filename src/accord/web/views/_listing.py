@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -10,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from ..context import coalition_context
 from ..forms import SearchForm
 
 PER_PAGE = 50
@@ -34,3 +36,19 @@ def render_list(request: HttpRequest, template: str, results_template: str, cont
         response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+def searchable_list(
+    request: HttpRequest, slug: str, read: Callable[..., QuerySet[Any]], template: str, results_template: str
+) -> HttpResponse:
+    """A coalition's searchable, paged list: `read(actor, coalition, include_former=, search=)` is the scoped query."""
+    context = coalition_context(request, slug)
+    search_form, search, include_former = search_terms(request)
+    rows = read(request.user, context["coalition"], include_former=include_former, search=search)
+    context |= {
+        "search_form": search_form,
+        "search": search,
+        "include_former": include_former,
+        "page": page_of(request, rows),
+    }
+    return render_list(request, template, results_template, context)

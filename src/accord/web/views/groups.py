@@ -14,20 +14,11 @@ from accord.errors import NotAllowed
 from ..action_forms import attempt
 from ..context import coalition_context
 from ..forms import MemberGroupForm
-from ._listing import page_of, render_list, search_terms
+from ._listing import searchable_list
 
 
 def index(request: HttpRequest, slug: str) -> HttpResponse:
-    context = coalition_context(request, slug)
-    search_form, search, include_former = search_terms(request)
-    rows = queries.member_groups(request.user, context["coalition"], include_former=include_former, search=search)
-    context |= {
-        "search_form": search_form,
-        "search": search,
-        "include_former": include_former,
-        "page": page_of(request, rows),
-    }
-    return render_list(request, "web/groups/index.html", "web/groups/_results.html", context)
+    return searchable_list(request, slug, queries.member_groups, "web/groups/index.html", "web/groups/_results.html")
 
 
 @require_http_methods(["GET", "POST"])
