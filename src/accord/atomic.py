@@ -6,9 +6,12 @@ import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from accord.errors import Conflict
+
+SIMULTANEOUS = "Someone else changed this at the same moment, so nothing was saved. Reload and try again."
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 
 Params = ParamSpec("Params")
 Result = TypeVar("Result")
@@ -28,8 +31,11 @@ def atomic_action(action: Callable[Params, Result]) -> Callable[Params, Result]:
             with transaction.atomic():
                 return action(*args, **kwargs)
         except IntegrityError as error:
-            raise Conflict(
-                "Someone else changed this at the same moment, so nothing was saved. Reload and try again."
-            ) from error
+            raise Conflict(SIMULTANEOUS) from error
+        except OperationalError as error:
+            # PostgreSQL breaks a deadlock or a serialization conflict by failing one side: that side can retry.
+            if getattr(error.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES:
+                raise Conflict(SIMULTANEOUS) from error
+            raise
 
     return run

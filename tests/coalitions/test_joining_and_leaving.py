@@ -363,6 +363,19 @@ def test_an_invitation_lapses_when_its_maker_may_no_longer_invite(world: World) 
         is_delegate=False,
     )
     assert second.is_active
+    link.refresh_from_db()
+    assert link.status == "revoked"  # stepping down revoked the links they made, so none looks open
+    individual = actions.create_invitation(actor=world.coordinator, coalition=world.coalition)
+    still_theirs = actions.create_invitation(actor=world.coordinator, coalition=world.coalition,
+                                             member_group=world.other_group)
+    actions.set_coordinator(actor=world.coordinator, person=world.member_person, is_coordinator=True)
+    actions.set_coordinator(actor=world.member, person=standing_in(world.coordinator, world.coalition).person,
+                            is_coordinator=False)
+    individual.refresh_from_db()
+    still_theirs.refresh_from_db()
+    assert (individual.status, still_theirs.status) == ("revoked", "revoked")
+    # Authority lost some other way is still checked when the link is used.
+    Invitation.objects.filter(pk=link.pk).update(revoked_at=None)
     before = snapshot()
     with pytest.raises(Conflict) as refusal:
         actions.accept_invitation(actor=world.outsider, token=link.token)
@@ -370,6 +383,31 @@ def test_an_invitation_lapses_when_its_maker_may_no_longer_invite(world: World) 
         "The person who made this invitation can no longer invite people here. Ask a coordinator for a new one."
     )
     assert snapshot() == before
+
+
+def test_the_last_delegate_names_a_successor_before_leaving_the_group(world: World) -> None:
+    actions.update_person(actor=world.coordinator, person=world.delegate_person, is_individual_member=True)
+    own = Affiliation.objects.get(person=world.delegate_person, member_group=world.group)
+    before = snapshot()
+    with pytest.raises(Conflict) as refusal:
+        actions.end_affiliation(actor=world.delegate, affiliation=own)
+    assert "only delegate of Leeds Action" in refusal.value.message
+    assert snapshot() == before
+    # Leaving the whole coalition is never held back.
+    actions.leave_coalition(actor=world.delegate, coalition=world.coalition)
+
+
+def test_a_delegate_cannot_remove_a_fellow_delegate_from_the_group(world: World) -> None:
+    from accord.errors import NotAllowed
+
+    co_delegate = join_group(world.coordinator, make_user("Sue"), world.group, as_delegate=True)
+    actions.update_person(actor=world.coordinator, person=co_delegate, is_individual_member=True)
+    theirs = Affiliation.objects.get(person=co_delegate, member_group=world.group)
+    before = snapshot()
+    with pytest.raises(NotAllowed):
+        actions.end_affiliation(actor=world.delegate, affiliation=theirs)
+    assert snapshot() == before
+    actions.end_affiliation(actor=world.coordinator, affiliation=theirs)
 
 
 def test_leaving_twice_says_when_one_left(world: World) -> None:

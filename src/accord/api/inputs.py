@@ -6,7 +6,8 @@ PostgreSQL and only arrives by mistake, so it is refused here, for every text fi
 
 `Id` is the type of every id the API reads, in a body, a query or the address: a whole number from 1 to 2**63-1,
 the range of the tables' keys. A number outside it names no row, and would not reach the database intact (SQLite
-cannot even compare with it), so it is refused as invalid input naming its field.
+cannot even compare with it), so it is refused as invalid input naming its field. (In the address, what is not
+a whole number at all, such as -1 or 1.5, does not match the route and is answered 404 like any unknown address.)
 """
 
 from __future__ import annotations

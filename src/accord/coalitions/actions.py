@@ -187,6 +187,30 @@ def _open_invitations() -> QuerySet[Invitation]:
     return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
 
+def _revoke_lapsed_invitations(coalition: Coalition, user: Any) -> None:
+    """An invitation carries its maker's authority: when they lose it, their open links stop showing as open."""
+    if user is None:
+        return
+    standing = standing_in(user, coalition)
+    lapsed = [
+        invitation.pk
+        for invitation in _open_invitations().filter(coalition=coalition, created_by=user).select_related("member_group")
+        if not may_invite_to(standing, invitation.member_group)
+    ]
+    Invitation.objects.filter(pk__in=lapsed).update(revoked_at=timezone.now())
+
+
+def _lock_coalition(coalition_id: int) -> None:
+    """Serialise changes to who coordinates: each such action locks the coalition row before any person row, so
+    two of them at once queue rather than deadlock."""
+    list(Coalition.objects.select_for_update().filter(pk=coalition_id))
+
+
+def _lock_group(member_group_id: int) -> None:
+    """The same for a member group's delegates."""
+    list(MemberGroup.objects.select_for_update().filter(pk=member_group_id))
+
+
 def _active_coordinators(coalition: Coalition) -> int:
     return Person.objects.filter(coalition=coalition, is_coordinator=True, left_at__isnull=True).count()
 
@@ -480,6 +504,7 @@ def update_person(
 
 @atomic_action
 def set_coordinator(*, actor: Actor, person: Person, is_coordinator: bool) -> Person:
+    _lock_coalition(person.coalition_id)
     person = Person.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=person.pk)
     coalition = person.coalition
     standing = require(actor, coalition, "manage_members")
@@ -503,6 +528,8 @@ def set_coordinator(*, actor: Actor, person: Person, is_coordinator: bool) -> Pe
             kept_as_individual = True
     person.is_coordinator = is_coordinator
     person.save(update_fields=["is_coordinator", "is_individual_member"])
+    if not is_coordinator:
+        _revoke_lapsed_invitations(coalition, person.user)
     _audit(
         coalition=coalition, actor=actor, standing=standing,
         verb="person.coordinator_added" if is_coordinator else "person.coordinator_removed",
@@ -535,8 +562,26 @@ def add_affiliation(*, actor: Actor, person: Person, member_group: MemberGroup, 
     return affiliation
 
 
+def _refuse_losing_the_last_delegate(standing: Standing, affiliation: Affiliation, *, field: str | None) -> None:
+    """A group acts through its delegates, so its last one names a successor before stepping down or leaving the
+    group. A coordinator may still end the role (say, for someone who has gone quiet); leaving the whole coalition
+    is never held back."""
+    if standing.can("manage_members") or not affiliation.is_delegate:
+        return
+    others = Affiliation.objects.filter(
+        member_group_id=affiliation.member_group_id, ended_at__isnull=True, is_delegate=True
+    ).exclude(pk=affiliation.pk)
+    if not others.exists():
+        group = affiliation.member_group
+        raise Conflict(
+            f"{affiliation.person.name} is the only delegate of {group.name}: name another delegate first, so the "
+            "group can still act in the coalition.", field=field,
+        )
+
+
 @atomic_action
 def set_delegate(*, actor: Actor, affiliation: Affiliation, is_delegate: bool) -> Affiliation:
+    _lock_group(affiliation.member_group_id)
     affiliation = (
         Affiliation.objects.select_for_update(of=("self",))
         .select_related("person", "member_group__coalition")
@@ -553,17 +598,12 @@ def set_delegate(*, actor: Actor, affiliation: Affiliation, is_delegate: bool) -
         raise Conflict(f"{affiliation.person.name} is no longer in {group.name}.")
     if affiliation.is_delegate == is_delegate:
         return affiliation
-    if not is_delegate and not standing.can("manage_members"):
-        delegates = Affiliation.objects.select_for_update(of=("self",)).filter(
-            member_group=group, ended_at__isnull=True, is_delegate=True
-        )
-        if len(delegates) <= 1:
-            raise Conflict(
-                f"{affiliation.person.name} is the only delegate of {group.name}: name another delegate first, "
-                "so the group can still act in the coalition.", field="is_delegate",
-            )
+    if not is_delegate:
+        _refuse_losing_the_last_delegate(standing, affiliation, field="is_delegate")
     affiliation.is_delegate = is_delegate
     affiliation.save(update_fields=["is_delegate"])
+    if not is_delegate:
+        _revoke_lapsed_invitations(group.coalition, affiliation.person.user)
     person, group = affiliation.person.name, affiliation.member_group.name
     _audit(
         coalition=affiliation.member_group.coalition, actor=actor, standing=standing,
@@ -577,6 +617,7 @@ def set_delegate(*, actor: Actor, affiliation: Affiliation, is_delegate: bool) -
 @atomic_action
 def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "") -> Affiliation:
     """A person leaves one member group (by themselves, or recorded by a coordinator or the group's delegate)."""
+    _lock_group(affiliation.member_group_id)
     affiliation = (
         Affiliation.objects.select_for_update(of=("self",))
         .select_related("person", "member_group__coalition")
@@ -594,10 +635,12 @@ def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "")
             f"{group.name} is {person.name}’s only membership. To leave the coalition altogether use "
             "“Leave the coalition”, or make them an individual member first.",
         )
+    _refuse_losing_the_last_delegate(standing, affiliation, field=None)
     reason = _reason(reason)
     affiliation.ended_at = timezone.now()
     affiliation.end_reason = reason
     affiliation.save(update_fields=["ended_at", "end_reason"])
+    _revoke_lapsed_invitations(group.coalition, person.user)
     _audit(
         coalition=group.coalition, actor=actor, standing=standing, verb="affiliation.ended",
         summary=(f"left {group.name}" if is_self else f"recorded that {person.name} left {group.name}")
@@ -611,7 +654,8 @@ def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "")
 def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> Person:
     """A person leaves the coalition by themselves. Their history stays, shown as a former member's."""
     _require_signed_in(actor)
-    # Lock first, then check: two "leave" requests at once must not both pass.
+    # Lock first, then check: two "leave" requests at once must not both pass, nor two coordinators both go.
+    _lock_coalition(coalition.pk)
     person = Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, user=actor).first()
     if person is not None and not person.is_active:
         raise Conflict(f"You already left {coalition.name}, on {person.left_at:%d %B %Y}.")
@@ -630,7 +674,7 @@ def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> 
     ended = Affiliation.objects.filter(person=person, ended_at__isnull=True).update(
         ended_at=now, end_reason="Left the coalition"
     )
-    _open_invitations().filter(person=person).update(revoked_at=now)
+    _open_invitations().filter(Q(person=person) | Q(coalition=coalition, created_by=actor)).update(revoked_at=now)
     person.left_at = now
     person.leave_reason = reason
     person.is_coordinator = False
@@ -753,16 +797,19 @@ def accept_invitation(*, actor: Actor, token: str) -> Person:
                        field="token")
     coalition = invitation.coalition
     group = invitation.member_group
+    if group is not None and not group.is_active:
+        raise Conflict(f"{group.name} has left the coalition, so this invitation can no longer be used.")
     maker = invitation.created_by
-    if maker is None or not may_invite_to(standing_in(maker, coalition), group):
+    if maker is None:
+        raise Conflict("The account that made this invitation no longer exists. Ask a coordinator for a new one.",
+                       field="token")
+    if not may_invite_to(standing_in(maker, coalition), group):
         # An invitation carries its maker's authority; a delegate who stepped down or left no longer has it.
         raise Conflict(
             "The person who made this invitation can no longer invite people here. Ask a coordinator for a new one.",
             field="token",
         )
     existing = Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, user=actor).first()
-    if group is not None and not group.is_active:
-        raise Conflict(f"{group.name} has left the coalition, so this invitation can no longer be used.")
     now = timezone.now()
 
     if invitation.person is not None:

@@ -134,11 +134,12 @@ def may_edit_person(standing: Standing, person: Person) -> bool:
 
 
 def may_end_affiliation(standing: Standing, affiliation: Affiliation) -> bool:
-    """A person leaves a group by themselves; a coordinator or the group's delegate may record it for them."""
+    """A person leaves a group by themselves; a coordinator or the group's delegate may record it for them, but a
+    delegate may not remove a fellow delegate (that would undo `may_set_delegate`'s rule by another door)."""
     return (
         _is_self(standing, affiliation.person_id)  # type: ignore[attr-defined]
         or standing.can("manage_members")
-        or may_act_for_group(standing, affiliation.member_group)
+        or (may_act_for_group(standing, affiliation.member_group) and not affiliation.is_delegate)
     )
 
 

@@ -33,6 +33,7 @@ def htmx_refusal(request: HttpRequest, message: str, status: int) -> HttpRespons
     )
     response["HX-Retarget"] = "#messages"
     response["HX-Reswap"] = "innerHTML"
+    response["HX-Push-Url"] = "false"  # a refused search must not leave a refused page in the history
     return response
 
 
