@@ -133,6 +133,20 @@ def _audit(
     )
 
 
+def _apply_changes(instance: Any, proposed: dict[str, Any]) -> dict[str, Any]:
+    """Save the proposed values that differ from the instance's; return only those (empty: nothing to record)."""
+    changed = {key: value for key, value in proposed.items() if getattr(instance, key) != value}
+    for key, value in changed.items():
+        setattr(instance, key, value)
+    if changed:
+        instance.save(update_fields=list(changed))
+    return changed
+
+
+def _described(changed: dict[str, Any]) -> str:
+    return ", ".join(key.replace("_", " ") for key in changed)
+
+
 def _require_signed_in(actor: Actor) -> None:
     if not getattr(actor, "is_authenticated", False):
         raise NotSignedIn("Sign in to do this.")
@@ -174,13 +188,20 @@ def _active_group(coalition: Coalition, member_group: MemberGroup, *, field: str
     return member_group
 
 
-def _has_other_membership(person: Person, *, except_affiliation: Affiliation | None = None) -> bool:
-    if person.is_individual_member or person.is_coordinator:
-        return True
+def _in_another_group(person: Person, *, except_affiliation: Affiliation | None = None) -> bool:
     others = person.affiliations.filter(ended_at__isnull=True)
     if except_affiliation is not None:
         others = others.exclude(pk=except_affiliation.pk)
     return others.exists()
+
+
+def _has_other_membership(person: Person, *, except_affiliation: Affiliation | None = None) -> bool:
+    """Whether the person stays a member without this affiliation."""
+    return (
+        person.is_individual_member
+        or person.is_coordinator
+        or _in_another_group(person, except_affiliation=except_affiliation)
+    )
 
 
 def _open_invitations() -> QuerySet[Invitation]:
@@ -270,15 +291,12 @@ def update_coalition(
             membership_questions, field="membership_questions", label="the membership questions",
             max_length=4000, required=False,
         )
-    changed = {key: value for key, value in changed.items() if getattr(coalition, key) != value}
+    changed = _apply_changes(coalition, changed)
     if not changed:
         return coalition
-    for key, value in changed.items():
-        setattr(coalition, key, value)
-    coalition.save(update_fields=list(changed))
     _audit(
         coalition=coalition, actor=actor, standing=standing, verb="coalition.updated",
-        summary=f"changed the coalition's {', '.join(key.replace('_', ' ') for key in changed)}",
+        summary=f"changed the coalition's {_described(changed)}",
         target=coalition, data={"changed": sorted(changed)},
     )
     return coalition
@@ -347,19 +365,16 @@ def update_member_group(
         )
     if contact_email is not None:
         changed["contact_email"] = _email(contact_email, field="contact_email")
-    changed = {key: value for key, value in changed.items() if getattr(member_group, key) != value}
+    size_before = member_group.size
+    changed = _apply_changes(member_group, changed)
     if not changed:
         return member_group
-    before = {key: getattr(member_group, key) for key in changed}
-    for key, value in changed.items():
-        setattr(member_group, key, value)
-    member_group.save(update_fields=list(changed))
     data: dict[str, Any] = {"changed": sorted(changed)}
     if "size" in changed:
-        data["size"] = {"from": before["size"], "to": changed["size"]}
+        data["size"] = {"from": size_before, "to": changed["size"]}
     _audit(
         coalition=member_group.coalition, actor=actor, standing=standing, verb="member_group.updated",
-        summary=f"changed {member_group.name}'s {', '.join(key.replace('_', ' ') for key in changed)}",
+        summary=f"changed {member_group.name}'s {_described(changed)}",
         target=member_group, data=data,
     )
     return member_group
@@ -480,23 +495,23 @@ def update_person(
             raise NotAllowed("Only a coordinator can change whether someone is an individual member.",
                              field="is_individual_member")
         changed["is_individual_member"] = is_individual_member
-    changed = {key: value for key, value in changed.items() if getattr(person, key) != value}
-    if not changed:
-        return person
-    if changed.get("is_individual_member") is False and not _has_other_membership(
-        Person(pk=person.pk, is_coordinator=person.is_coordinator, is_individual_member=False)
+    if (
+        changed.get("is_individual_member") is False
+        and person.is_individual_member
+        and not person.is_coordinator
+        and not _in_another_group(person)
     ):
         raise Conflict(
             f"{person.name} belongs to no member group, so they would hold no membership: "
             "add them to a member group first.",
             field="is_individual_member",
         )
-    for key, value in changed.items():
-        setattr(person, key, value)
-    person.save(update_fields=list(changed))
+    changed = _apply_changes(person, changed)
+    if not changed:
+        return person
     _audit(
         coalition=person.coalition, actor=actor, standing=standing, verb="person.updated",
-        summary=f"changed {person.name}'s {', '.join(key.replace('_', ' ') for key in changed)}",
+        summary=f"changed {person.name}'s {_described(changed)}",
         target=person, data={"changed": sorted(changed)},
     )
     return person
@@ -514,15 +529,13 @@ def set_coordinator(*, actor: Actor, person: Person, is_coordinator: bool) -> Pe
         return person
     kept_as_individual = False
     if not is_coordinator:
-        # Lock every coordinator row so two coordinators stepping down at once cannot leave none.
-        list(Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, is_coordinator=True))
+        # The coalition row locked above makes two coordinators stepping down at once queue: one always stays.
         if _active_coordinators(coalition) <= 1:
             raise Conflict(
                 f"{person.name} is the only coordinator: make someone else a coordinator first.",
                 field="is_coordinator",
             )
-        if not _has_other_membership(Person(pk=person.pk, is_coordinator=False,
-                                            is_individual_member=person.is_individual_member)):
+        if not person.is_individual_member and not _in_another_group(person):
             # Stepping down is not leaving: with no group, they stay in as an individual member, and are told so.
             person.is_individual_member = True
             kept_as_individual = True
@@ -604,11 +617,14 @@ def set_delegate(*, actor: Actor, affiliation: Affiliation, is_delegate: bool) -
     affiliation.save(update_fields=["is_delegate"])
     if not is_delegate:
         _revoke_lapsed_invitations(group.coalition, affiliation.person.user)
-    person, group = affiliation.person.name, affiliation.member_group.name
+    who = affiliation.person.name
     _audit(
-        coalition=affiliation.member_group.coalition, actor=actor, standing=standing,
+        coalition=group.coalition, actor=actor, standing=standing,
         verb="affiliation.delegate_added" if is_delegate else "affiliation.delegate_removed",
-        summary=f"made {person} a delegate of {group}" if is_delegate else f"ended {person}'s role as delegate of {group}",
+        summary=(
+            f"made {who} a delegate of {group.name}" if is_delegate
+            else f"ended {who}'s role as delegate of {group.name}"
+        ),
         target=affiliation, data={"person": affiliation.person_id, "member_group": affiliation.member_group_id},
     )
     return affiliation
@@ -659,10 +675,8 @@ def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> 
     person = Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, user=actor).first()
     if person is not None and not person.is_active:
         raise Conflict(f"You already left {coalition.name}, on {person.left_at:%d %B %Y}.")
-    standing = require(actor, coalition, "leave_coalition")
-    person = standing.person if person is None else person
+    standing = require(actor, coalition, "leave_coalition")  # a member, so `person` is their locked record
     if person.is_coordinator:  # type: ignore[union-attr]
-        list(Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, is_coordinator=True))
         others = Person.objects.filter(coalition=coalition, left_at__isnull=True).exclude(pk=person.pk)
         if _active_coordinators(coalition) <= 1 and others.exists():
             raise Conflict(
@@ -689,6 +703,16 @@ def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> 
 
 
 # --- invitations -------------------------------------------------------------------------------------------
+
+
+def _joining(existing: Person | None, *, coalition: Coalition, user: Any, name: str) -> Person:
+    """The (unsaved) record of someone joining: their former one brought back, so their history joins up, or a
+    new one."""
+    if existing is None:
+        return Person(coalition=coalition, user=user, name=name, email=user.email)
+    if not existing.is_active:
+        existing.left_at, existing.leave_reason, existing.joined_at = None, "", timezone.now()
+    return existing
 
 
 @atomic_action
@@ -832,11 +856,7 @@ def accept_invitation(*, actor: Actor, token: str) -> Person:
                 raise Conflict(f"You are already a member of {coalition.name}.")
             if Affiliation.objects.filter(person=existing, member_group=group, ended_at__isnull=True).exists():
                 raise Conflict(f"You are already in {group.name}.")
-        person = existing or Person(coalition=coalition, user=actor, name=actor.display_name, email=actor.email)
-        if not person.is_active:
-            person.left_at = None
-            person.leave_reason = ""
-            person.joined_at = now
+        person = _joining(existing, coalition=coalition, user=actor, name=actor.display_name)
         if group is None:
             person.is_individual_member = True
         person.save()
@@ -936,12 +956,8 @@ def withdraw_application(*, actor: Actor, application: Application) -> Applicati
 
 def _admit(application: Application) -> tuple[MemberGroup | None, Person]:
     coalition, applicant = application.coalition, application.applicant
-    person = Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, user=applicant).first()
-    if person is None:
-        person = Person(coalition=coalition, user=applicant, name=application.applicant_name,
-                        email=application.contact_email if applicant is None else applicant.email)
-    if not person.is_active:
-        person.left_at, person.leave_reason, person.joined_at = None, "", timezone.now()
+    existing = Person.objects.select_for_update(of=("self",)).filter(coalition=coalition, user=applicant).first()
+    person = _joining(existing, coalition=coalition, user=applicant, name=application.applicant_name)
     member_group = None
     if application.kind == Application.Kind.GROUP:
         _check_group_name_free(coalition, application.group_name, field="group_name")
