@@ -22,8 +22,7 @@ from accord.errors import NotFound
 
 from . import actions, queries
 from .models import Affiliation, Coalition, Invitation, MemberGroup, Person
-from .permissions import may_see_contact_details, role_of_member
-from .queries import Role
+from .permissions import Role, may_see_contact_details, role_of_member
 from .schemas import (
     AffiliationCreateIn,
     AffiliationOut,

@@ -24,46 +24,19 @@ from .models import (
     MemberGroup,
     Person,
 )
-from .permissions import Actor, Role, Standing, require, standing_in
+from .permissions import Actor, Standing, require, standing_in
 
 # What a coalition's address can be; anything else (a NUL byte, a slash) is simply not found.
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
-__all__ = [
-    "Role",
-    "Standing",
-    "application",
-    "applications",
-    "audit_events",
-    "coalition_by_slug",
-    "coalitions_of",
-    "invitation_by_token",
-    "invitations",
-    "member_group",
-    "member_groups",
-    "my_applications",
-    "people",
-    "person",
-    "standing_in",
-]
-
-
 def coalition_by_slug(actor: Actor, slug: str) -> Coalition:
     """Any visitor may see that a coalition exists, its name and purpose, and how to join."""
-    coalition = Coalition.objects.filter(slug=slug).first() if SLUG_PATTERN.fullmatch(slug or "") else None
+    well_formed = bool(SLUG_PATTERN.fullmatch(slug or ""))
+    coalition = Coalition.objects.filter(slug=slug).first() if well_formed else None
     if coalition is None:
-        shown = f" at “{slug}”" if SLUG_PATTERN.fullmatch(slug or "") else ""
-        raise NotFound(f"There is no coalition{shown}. Check the address.")
+        # A malformed address is not echoed back: it may hold control characters.
+        raise NotFound(f"There is no coalition{f' at “{slug}”' if well_formed else ''}. Check the address.")
     return coalition
-
-
-def coalitions_of(actor: Actor) -> QuerySet[Coalition]:
-    """The coalitions the actor is an active member of."""
-    if not getattr(actor, "is_authenticated", False):
-        return Coalition.objects.none()
-    return Coalition.objects.filter(people__user=actor, people__left_at__isnull=True).annotate(
-        active_group_count=Count("member_groups", filter=Q(member_groups__left_at__isnull=True), distinct=True)
-    ).order_by("name")
 
 
 def active_group_count(actor: Actor, coalition: Coalition) -> int:
@@ -235,11 +208,9 @@ def require_ability(actor: Actor, coalition: Coalition, ability: str) -> Standin
     return require(actor, coalition, ability)
 
 
-# --- added for the JSON API (GET /me, GET /coalitions): the actor's coalitions and role in each, in one query ---
-
-
 def memberships_of(actor: Actor) -> QuerySet[Person]:
-    """The actor's active person records, one per coalition, with the coalition and its active group count."""
+    """The actor's coalitions, as their active person record in each (which says their role), with the coalition
+    and its number of current member groups, in one query."""
     if not getattr(actor, "is_authenticated", False):
         return Person.objects.none()
     return (
@@ -266,9 +237,6 @@ def people_leaving_with_group(actor: Actor, member_group: MemberGroup) -> tuple[
         if person.pk not in leaving_ids
     ]
     return leaving, staying
-
-
-# --- added for the pages: named reads for what the views used to refine by hand --------------------------------
 
 
 def groups_to_invite_to(actor: Actor, coalition: Coalition) -> QuerySet[MemberGroup]:

@@ -15,7 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "web/home/dashboard.html",
         {
-            "coalitions": list(queries.coalitions_of(request.user)),
+            "memberships": list(queries.memberships_of(request.user)),
             "applications": list(queries.my_applications(request.user)[:20]),
         },
     )
