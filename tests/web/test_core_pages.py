@@ -985,7 +985,7 @@ def test_sign_up_errors_are_shown_beside_the_field(db) -> None:
     document = page_of(response)
     assert document.find("input", id="id_name").attrs["aria-invalid"] == "true"
     assert document.find("div", class_="error-summary").attrs["role"] == "alert"
-    assert document.find(id="id_name_error").text
+    assert document.find(id="id_name_error").text == "Error: Enter your name as other members will see it."
 
 
 def test_a_wrong_password_is_announced_at_the_top_of_the_sign_in_form(db) -> None:

@@ -8,6 +8,7 @@ class SignupForm(forms.Form):
         max_length=200,
         label="Your name",
         help_text="How other members will see you. You can use a first name or a nickname.",
+        error_messages={"required": "Enter your name as other members will see it."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
