@@ -7,15 +7,18 @@
     accord user create --email E [--name N] [--admin]
     accord token create --email E [--name N]         print a new personal API token
     accord check                                     configuration and deployment checks
+    accord tally --rule R.json --ballots B.json [--explain]   the outcome of a decision rule on a set of ballots
     accord manage <django management arguments>     Django's management commands, e.g. `createsuperuser`
 
-Django is set up only inside the commands that need it, so `accord --help` works on a broken configuration.
+Django is set up only inside the commands that need it, so `accord --help` works on a broken configuration, and
+`accord tally` (a pure kernel call) needs no settings and no database at all.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import signal
 import socket
@@ -35,12 +38,16 @@ STOP_TIMEOUT_SECONDS = 20
 
 
 class CommandFailed(Exception):
-    """A command could not do what was asked; the message says what to change. Exit code 2 unless given."""
+    """A command could not do what was asked; the message says what to change. Exit code 2 unless given.
 
-    def __init__(self, message: str, *, exit_code: int = 2) -> None:
+    It is printed as "<prefix>: <message>", the prefix "error" unless the command names itself.
+    """
+
+    def __init__(self, message: str, *, exit_code: int = 2, prefix: str = "error") -> None:
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+        self.prefix = prefix
 
 
 def _setup_django() -> None:
@@ -712,6 +719,91 @@ def command_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+# --- accord tally -------------------------------------------------------------------------------------------------
+# A pure call into the governance kernel: no Django settings, no database, so it runs anywhere the package is
+# installed, and fast. Errors are the kernel's own, naming the field at fault (rule.threshold, ballots.stances[3]).
+
+
+def _tally_failed(message: str) -> CommandFailed:
+    return CommandFailed(message, prefix="accord tally")
+
+
+def _refuse_duplicate_keys(source: str) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """A JSON object hook: a key given twice is refused, since only one of the two values would count."""
+
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise _tally_failed(f'{source} gives "{key}" twice in one object; keep one of them.')
+            result[key] = value
+        return result
+
+    return build
+
+
+def _read_json(name: str, *, what: str) -> Any:
+    """The JSON in the named file ("-" for standard input), or a CommandFailed saying which file and what is wrong."""
+    if name == "-":
+        source = f"the {what} on standard input"
+        text = sys.stdin.read()
+    else:
+        source = f"the {what} file {name}"
+        try:
+            with open(name, encoding="utf-8-sig") as file:
+                text = file.read()
+        except FileNotFoundError:
+            raise _tally_failed(f"the {what} file {name} does not exist.")
+        except IsADirectoryError:
+            raise _tally_failed(f"the {what} file {name} is a folder, not a file.")
+        except UnicodeDecodeError:
+            raise _tally_failed(f"the {what} file {name} is not UTF-8 text; save it as UTF-8 JSON.")
+        except OSError as error:
+            raise _tally_failed(f"cannot read the {what} file {name} ({error.strerror or error}).")
+    if not text.strip():
+        raise _tally_failed(f"{source} is empty; it should hold one JSON object.")
+    try:
+        return json.loads(text, object_pairs_hook=_refuse_duplicate_keys(source))
+    except json.JSONDecodeError as error:
+        raise _tally_failed(f"{source} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.")
+    except RecursionError:
+        raise _tally_failed(f"{source} is nested too deeply to read.")
+
+
+def command_tally(args: argparse.Namespace) -> int:
+    from accord.governance import GovernanceError, describe_rule, parse_ballots, parse_rule, tally
+
+    if args.rule == "-" and args.ballots == "-":
+        raise _tally_failed(
+            "only one of --rule and --ballots can be read from standard input (-); give a file for the other."
+        )
+    rule_data = _read_json(args.rule, what="rule")
+    ballots_data = _read_json(args.ballots, what="ballots")
+    try:
+        rule = parse_rule(rule_data, path="rule")
+        ballots = parse_ballots(ballots_data, rule=rule, path="ballots")
+        outcome = tally(
+            rule,
+            eligible=ballots.eligible,
+            stances=ballots.stances,
+            options=ballots.options,
+            failed_rounds=ballots.failed_rounds,
+            checked=True,
+        )
+    except GovernanceError as error:
+        path = error.path
+        if path and not path.startswith(("rule", "ballots")):  # tally() names fields from the ballots' top
+            path = f"ballots.{path}"
+        raise _tally_failed(f"{path}: {error.message}" if path else error.message)
+    if args.explain:
+        print(f"Rule: {describe_rule(rule)}")
+        print()
+        print(outcome.summary)
+    else:
+        print(json.dumps(outcome.to_json(), indent=2, ensure_ascii=False))
+    return 0
+
+
 # --- accord manage ------------------------------------------------------------------------------------------------
 
 
@@ -779,6 +871,21 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check the configuration and the deployment")
     check.set_defaults(handler=command_check)
 
+    tally = commands.add_parser(
+        "tally",
+        help="the outcome of a decision rule on a set of ballots (no database needed)",
+        description="Count a set of ballots under a decision rule and print the outcome as JSON: the status, each "
+        "condition with what it required and found, and a summary in plain words. Exit code 0 when it could be "
+        "counted, 2 when a file is missing or a field is wrong (the message names the field, like "
+        "ballots.stances[3].position). The formats are in docs/decision-rules.md.",
+    )
+    tally.add_argument("--rule", required=True, metavar="FILE", help="the rule as JSON; - reads standard input")
+    tally.add_argument("--ballots", required=True, metavar="FILE", help="the ballots as JSON; - reads standard input")
+    tally.add_argument(
+        "--explain", action="store_true", help="print the rule in plain words and the summary instead of JSON"
+    )
+    tally.set_defaults(handler=command_tally)
+
     commands.add_parser("manage", help="Django's management commands, e.g. `accord manage createsuperuser`")
     return parser
 
@@ -797,7 +904,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.port = _default_port()
         return int(args.handler(args) or 0)
     except CommandFailed as error:
-        print(f"error: {error.message}", file=sys.stderr)
+        print(f"{error.prefix}: {error.message}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

@@ -39,6 +39,7 @@ from accord.accounts import actions as accounts
 from accord.accounts.models import User
 from accord.coalitions import actions, queries
 from accord.coalitions.models import Application, Coalition, MemberGroup, Person
+from accord.decisions import actions as decision_actions
 from accord.errors import Conflict
 
 __all__ = [
@@ -344,7 +345,7 @@ def load_demo() -> Demo:
 
     # The founder, who becomes the first coordinator and an individual member.
     coordinator = _account(COORDINATOR_NAME, COORDINATOR_EMAIL)
-    coalition = actions.create_coalition(
+    coalition = decision_actions.found_coalition(
         actor=coordinator, name=COALITION_NAME, purpose=COALITION_PURPOSE, membership_questions=MEMBERSHIP_QUESTIONS
     )
     groups: dict[str, MemberGroup] = {}

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ninja",
     "accord.accounts",
     "accord.coalitions",
+    "accord.decisions",
     "accord.web",
     "accord.api",
 ]

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from accord.atomic import atomic_action
 from accord.errors import Conflict, Invalid, NotAllowed, NotFound, NotSignedIn
+from accord.text import clean_text
 
 from . import tasks
 from .models import (
@@ -54,20 +55,7 @@ REASON_MAX = 4000
 # --- input checks, shared by the actions below -------------------------------------------------------------
 
 
-def _text(value: str | None, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    if value is not None and not isinstance(value, str):
-        raise Invalid(f"Enter {label} as text.", field=field)
-    cleaned = (value or "").strip()
-    if "\x00" in cleaned:
-        # PostgreSQL cannot store NUL characters; they only arrive by mistake (a pasted binary, a broken client).
-        raise Invalid(f"Remove the invisible NUL characters from {label}.", field=field)
-    if required and not cleaned:
-        raise Invalid(f"Enter {label}.", field=field)
-    if len(cleaned) > max_length:
-        raise Invalid(
-            f"Shorten {label} to {max_length} characters or fewer (it has {len(cleaned)}).", field=field
-        )
-    return cleaned
+_text = clean_text
 
 
 def _email(value: str | None, *, field: str, required: bool = False) -> str:
@@ -103,7 +91,7 @@ def _reason(value: str | None, *, field: str = "reason", required: bool = False,
     return _text(value, field=field, label=label, max_length=REASON_MAX, required=required)
 
 
-def _audit(
+def record_audit_event(
     *,
     coalition: Coalition,
     actor: Actor,
@@ -112,13 +100,15 @@ def _audit(
     summary: str,
     target: Any = None,
     data: dict[str, Any] | None = None,
+    actor_name: str | None = None,
 ) -> AuditEvent:
+    """Write one audit event; `actor_name` names work Accord does itself (a round closing at its deadline)."""
     person = standing.person if standing else None
-    if person is not None:
+    if actor_name is None and person is not None:
         actor_name = person.name
-    elif getattr(actor, "is_authenticated", False):
+    elif actor_name is None and getattr(actor, "is_authenticated", False):
         actor_name = actor.display_name
-    else:
+    elif actor_name is None:
         actor_name = "Someone not signed in"
     return AuditEvent.objects.create(
         coalition=coalition,
@@ -131,6 +121,9 @@ def _audit(
         target_id=target.pk if target is not None else None,
         data=data or {},
     )
+
+
+_audit = record_audit_event
 
 
 def _apply_changes(instance: Any, proposed: dict[str, Any]) -> dict[str, Any]:
@@ -177,7 +170,9 @@ def _check_group_name_free(coalition: Coalition, name: str, *, field: str, excep
     if except_pk is not None:
         clash = clash.exclude(pk=except_pk)
     if clash.exists():
-        raise Conflict(f"A member group called “{name}” is already in this coalition: choose another name.", field=field)
+        raise Conflict(
+            f"A member group called “{name}” is already in this coalition: choose another name.", field=field
+        )
 
 
 def _active_group(coalition: Coalition, member_group: MemberGroup, *, field: str) -> MemberGroup:
@@ -215,7 +210,9 @@ def _revoke_lapsed_invitations(coalition: Coalition, user: Any) -> None:
     standing = standing_in(user, coalition)
     lapsed = [
         invitation.pk
-        for invitation in _open_invitations().filter(coalition=coalition, created_by=user).select_related("member_group")
+        for invitation in _open_invitations()
+        .filter(coalition=coalition, created_by=user)
+        .select_related("member_group")
         if not may_invite_to(standing, invitation.member_group)
     ]
     Invitation.objects.filter(pk__in=lapsed).update(revoked_at=timezone.now())
@@ -246,7 +243,10 @@ def create_coalition(*, actor: Actor, name: str, purpose: str, membership_questi
     name = _text(name, field="name", label="the coalition's name", max_length=120)
     purpose = _text(purpose, field="purpose", label="the coalition's purpose", max_length=2000)
     questions = _text(
-        membership_questions, field="membership_questions", label="the membership questions", max_length=4000,
+        membership_questions,
+        field="membership_questions",
+        label="the membership questions",
+        max_length=4000,
         required=False,
     )
     coalition = Coalition.objects.create(
@@ -288,16 +288,23 @@ def update_coalition(
         changed["purpose"] = _text(purpose, field="purpose", label="the coalition's purpose", max_length=2000)
     if membership_questions is not None:
         changed["membership_questions"] = _text(
-            membership_questions, field="membership_questions", label="the membership questions",
-            max_length=4000, required=False,
+            membership_questions,
+            field="membership_questions",
+            label="the membership questions",
+            max_length=4000,
+            required=False,
         )
     changed = _apply_changes(coalition, changed)
     if not changed:
         return coalition
     _audit(
-        coalition=coalition, actor=actor, standing=standing, verb="coalition.updated",
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="coalition.updated",
         summary=f"changed the coalition's {_described(changed)}",
-        target=coalition, data={"changed": sorted(changed)},
+        target=coalition,
+        data={"changed": sorted(changed)},
     )
     return coalition
 
@@ -324,12 +331,18 @@ def add_member_group(
         name=name,
         size=_size(size, field="size"),
         description=_text(description, field="description", label="the description", max_length=4000, required=False),
-        contact_name=_text(contact_name, field="contact_name", label="the contact's name", max_length=200, required=False),
+        contact_name=_text(
+            contact_name, field="contact_name", label="the contact's name", max_length=200, required=False
+        ),
         contact_email=_email(contact_email, field="contact_email"),
     )
     _audit(
-        coalition=coalition, actor=actor, standing=standing, verb="member_group.added",
-        summary=f"added the member group {name} ({member_group.size} people)", target=member_group,
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="member_group.added",
+        summary=f"added the member group {name} ({member_group.size} people)",
+        target=member_group,
     )
     return member_group
 
@@ -373,9 +386,13 @@ def update_member_group(
     if "size" in changed:
         data["size"] = {"from": size_before, "to": changed["size"]}
     _audit(
-        coalition=member_group.coalition, actor=actor, standing=standing, verb="member_group.updated",
+        coalition=member_group.coalition,
+        actor=actor,
+        standing=standing,
+        verb="member_group.updated",
         summary=f"changed {member_group.name}'s {_described(changed)}",
-        target=member_group, data=data,
+        target=member_group,
+        data=data,
     )
     return member_group
 
@@ -387,7 +404,9 @@ def withdraw_member_group(*, actor: Actor, member_group: MemberGroup, reason: st
     Its people's affiliations end; people who belonged only through this group leave with it. Nothing is
     deleted: the group and its people stay in the record as former members.
     """
-    member_group = MemberGroup.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=member_group.pk)
+    member_group = (
+        MemberGroup.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=member_group.pk)
+    )
     coalition = member_group.coalition
     standing = require(actor, coalition, "view_members")
     if not member_group.is_active:
@@ -411,7 +430,10 @@ def withdraw_member_group(*, actor: Actor, member_group: MemberGroup, reason: st
     # Links into a group that left, or to claim the record of someone who left with it, must stop working.
     _open_invitations().filter(Q(member_group=member_group) | Q(person__in=departed)).update(revoked_at=now)
     _audit(
-        coalition=coalition, actor=actor, standing=standing, verb="member_group.left",
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="member_group.left",
         summary=f"took {member_group.name} out of the coalition" + (f": “{reason}”" if reason else ""),
         target=member_group,
         data={"reason": reason, "people_left_with_group": [p.pk for p in departed]},
@@ -461,8 +483,12 @@ def record_person(
     )
     where = ", ".join(group.name for group in groups) or "the coalition as an individual member"
     _audit(
-        coalition=coalition, actor=actor, standing=standing, verb="person.recorded",
-        summary=f"recorded {name} in {where}", target=person,
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="person.recorded",
+        summary=f"recorded {name} in {where}",
+        target=person,
         data={"member_groups": [group.pk for group in groups], "delegate_of": sorted(delegate_ids)},
     )
     return person
@@ -492,8 +518,9 @@ def update_person(
         changed["email"] = _email(email, field="email")
     if is_individual_member is not None:
         if not is_coordinator:
-            raise NotAllowed("Only a coordinator can change whether someone is an individual member.",
-                             field="is_individual_member")
+            raise NotAllowed(
+                "Only a coordinator can change whether someone is an individual member.", field="is_individual_member"
+            )
         changed["is_individual_member"] = is_individual_member
     if (
         changed.get("is_individual_member") is False
@@ -510,9 +537,13 @@ def update_person(
     if not changed:
         return person
     _audit(
-        coalition=person.coalition, actor=actor, standing=standing, verb="person.updated",
+        coalition=person.coalition,
+        actor=actor,
+        standing=standing,
+        verb="person.updated",
         summary=f"changed {person.name}'s {_described(changed)}",
-        target=person, data={"changed": sorted(changed)},
+        target=person,
+        data={"changed": sorted(changed)},
     )
     return person
 
@@ -544,9 +575,13 @@ def set_coordinator(*, actor: Actor, person: Person, is_coordinator: bool) -> Pe
     if not is_coordinator:
         _revoke_lapsed_invitations(coalition, person.user)
     _audit(
-        coalition=coalition, actor=actor, standing=standing,
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
         verb="person.coordinator_added" if is_coordinator else "person.coordinator_removed",
-        summary=f"made {person.name} a coordinator" if is_coordinator else (
+        summary=f"made {person.name} a coordinator"
+        if is_coordinator
+        else (
             f"ended {person.name}'s coordinator role"
             + ("; they stay in the coalition as an individual member" if kept_as_individual else "")
         ),
@@ -556,7 +591,9 @@ def set_coordinator(*, actor: Actor, person: Person, is_coordinator: bool) -> Pe
 
 
 @atomic_action
-def add_affiliation(*, actor: Actor, person: Person, member_group: MemberGroup, is_delegate: bool = False) -> Affiliation:
+def add_affiliation(
+    *, actor: Actor, person: Person, member_group: MemberGroup, is_delegate: bool = False
+) -> Affiliation:
     """Add a person to a member group: a coordinator, or a delegate of that group, may."""
     person = Person.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=person.pk)
     coalition = person.coalition
@@ -568,9 +605,13 @@ def add_affiliation(*, actor: Actor, person: Person, member_group: MemberGroup, 
         raise Conflict(f"{person.name} is already in {member_group.name}.", field="member_group")
     affiliation = Affiliation.objects.create(person=person, member_group=member_group, is_delegate=is_delegate)
     _audit(
-        coalition=coalition, actor=actor, standing=standing, verb="affiliation.added",
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="affiliation.added",
         summary=f"added {person.name} to {member_group.name}" + (" as a delegate" if is_delegate else ""),
-        target=affiliation, data={"person": person.pk, "member_group": member_group.pk, "is_delegate": is_delegate},
+        target=affiliation,
+        data={"person": person.pk, "member_group": member_group.pk, "is_delegate": is_delegate},
     )
     return affiliation
 
@@ -588,7 +629,8 @@ def _refuse_losing_the_last_delegate(standing: Standing, affiliation: Affiliatio
         group = affiliation.member_group
         raise Conflict(
             f"{affiliation.person.name} is the only delegate of {group.name}: name another delegate first, so the "
-            "group can still act in the coalition.", field=field,
+            "group can still act in the coalition.",
+            field=field,
         )
 
 
@@ -605,7 +647,8 @@ def set_delegate(*, actor: Actor, affiliation: Affiliation, is_delegate: bool) -
     if not may_set_delegate(standing, affiliation, is_delegate):
         raise NotAllowed(
             f"A delegate can name more delegates of {group.name} and give up their own role, but only a "
-            "coordinator can end someone else’s.", field="is_delegate",
+            "coordinator can end someone else’s.",
+            field="is_delegate",
         )
     if not affiliation.is_active:
         raise Conflict(f"{affiliation.person.name} is no longer in {group.name}.")
@@ -619,13 +662,17 @@ def set_delegate(*, actor: Actor, affiliation: Affiliation, is_delegate: bool) -
         _revoke_lapsed_invitations(group.coalition, affiliation.person.user)
     who = affiliation.person.name
     _audit(
-        coalition=group.coalition, actor=actor, standing=standing,
+        coalition=group.coalition,
+        actor=actor,
+        standing=standing,
         verb="affiliation.delegate_added" if is_delegate else "affiliation.delegate_removed",
         summary=(
-            f"made {who} a delegate of {group.name}" if is_delegate
+            f"made {who} a delegate of {group.name}"
+            if is_delegate
             else f"ended {who}'s role as delegate of {group.name}"
         ),
-        target=affiliation, data={"person": affiliation.person_id, "member_group": affiliation.member_group_id},
+        target=affiliation,
+        data={"person": affiliation.person_id, "member_group": affiliation.member_group_id},
     )
     return affiliation
 
@@ -658,10 +705,14 @@ def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "")
     affiliation.save(update_fields=["ended_at", "end_reason"])
     _revoke_lapsed_invitations(group.coalition, person.user)
     _audit(
-        coalition=group.coalition, actor=actor, standing=standing, verb="affiliation.ended",
+        coalition=group.coalition,
+        actor=actor,
+        standing=standing,
+        verb="affiliation.ended",
         summary=(f"left {group.name}" if is_self else f"recorded that {person.name} left {group.name}")
         + (f": “{reason}”" if reason else ""),
-        target=affiliation, data={"person": person.pk, "member_group": group.pk, "reason": reason},
+        target=affiliation,
+        data={"person": person.pk, "member_group": group.pk, "reason": reason},
     )
     return affiliation
 
@@ -695,9 +746,13 @@ def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> 
     person.is_individual_member = False
     person.save(update_fields=["left_at", "leave_reason", "is_coordinator", "is_individual_member"])
     _audit(
-        coalition=coalition, actor=actor, standing=standing, verb="person.left",
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="person.left",
         summary="left the coalition" + (f": “{reason}”" if reason else ""),
-        target=person, data={"reason": reason, "affiliations_ended": ended},
+        target=person,
+        data={"reason": reason, "affiliations_ended": ended},
     )
     return person
 
@@ -748,12 +803,14 @@ def create_invitation(
         if not person.is_active:
             raise Conflict(f"{person.name} has left the coalition.", field="person")
         if member_group is not None:
-            raise Invalid("An invitation to claim a recorded person cannot also add them to a group.",
-                          field="member_group")
+            raise Invalid(
+                "An invitation to claim a recorded person cannot also add them to a group.", field="member_group"
+            )
     email = _email(email, field="email") or (person.email if person else "")
     if isinstance(valid_days, bool) or not isinstance(valid_days, int) or not 1 <= valid_days <= INVITATION_DAYS_MAX:
-        raise Invalid(f"Choose how long the invitation stays valid: 1 to {INVITATION_DAYS_MAX} days.",
-                      field="valid_days")
+        raise Invalid(
+            f"Choose how long the invitation stays valid: 1 to {INVITATION_DAYS_MAX} days.", field="valid_days"
+        )
     now = timezone.now()
     invitation = Invitation.objects.create(
         coalition=coalition,
@@ -773,8 +830,12 @@ def create_invitation(
     else:
         target = "an individual member"
     _audit(
-        coalition=coalition, actor=actor, standing=standing, verb="invitation.created",
-        summary=f"invited {target}" + (" by email" if email else " by link"), target=invitation,
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="invitation.created",
+        summary=f"invited {target}" + (" by email" if email else " by link"),
+        target=invitation,
         data={"member_group": member_group.pk if member_group else None, "person": person.pk if person else None},
     )
     if email:
@@ -784,7 +845,11 @@ def create_invitation(
 
 @atomic_action
 def revoke_invitation(*, actor: Actor, invitation: Invitation) -> Invitation:
-    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("coalition", "member_group").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("coalition", "member_group")
+        .get(pk=invitation.pk)
+    )
     standing = require(actor, invitation.coalition, "view_members")
     is_creator = invitation.created_by_id == getattr(actor, "pk", None)
     if not (standing.can("manage_members") or is_creator):
@@ -794,7 +859,10 @@ def revoke_invitation(*, actor: Actor, invitation: Invitation) -> Invitation:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     _audit(
-        coalition=invitation.coalition, actor=actor, standing=standing, verb="invitation.revoked",
+        coalition=invitation.coalition,
+        actor=actor,
+        standing=standing,
+        verb="invitation.revoked",
         # Members read the audit log; invitees' addresses are not theirs to see.
         summary="revoked an invitation"
         + (f" to {invitation.member_group.name}" if invitation.member_group else "")
@@ -811,22 +879,26 @@ def accept_invitation(*, actor: Actor, token: str) -> Person:
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("coalition", "member_group", "person", "created_by")
-        .filter(token=_token(token)).first()
+        .filter(token=_token(token))
+        .first()
     )
     if invitation is None:
-        raise NotFound("This invitation link is not valid. Check that you copied all of it, or ask for a new one.",
-                       field="token")
+        raise NotFound(
+            "This invitation link is not valid. Check that you copied all of it, or ask for a new one.", field="token"
+        )
     if invitation.status != "open":
-        raise Conflict(f"This invitation is {invitation.status}. Ask the person who invited you for a new one.",
-                       field="token")
+        raise Conflict(
+            f"This invitation is {invitation.status}. Ask the person who invited you for a new one.", field="token"
+        )
     coalition = invitation.coalition
     group = invitation.member_group
     if group is not None and not group.is_active:
         raise Conflict(f"{group.name} has left the coalition, so this invitation can no longer be used.")
     maker = invitation.created_by
     if maker is None:
-        raise Conflict("The account that made this invitation no longer exists. Ask a coordinator for a new one.",
-                       field="token")
+        raise Conflict(
+            "The account that made this invitation no longer exists. Ask a coordinator for a new one.", field="token"
+        )
     if not may_invite_to(standing_in(maker, coalition), group):
         # An invitation carries its maker's authority; a delegate who stepped down or left no longer has it.
         raise Conflict(
@@ -864,14 +936,20 @@ def accept_invitation(*, actor: Actor, token: str) -> Person:
             Affiliation.objects.create(person=person, member_group=group, is_delegate=invitation.as_delegate)
         summary = (
             f"joined {group.name}" + (" as a delegate" if invitation.as_delegate else "")
-            if group is not None else "joined the coalition as an individual member"
+            if group is not None
+            else "joined the coalition as an individual member"
         ) + " by invitation"
     invitation.accepted_at = now
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     _audit(
-        coalition=coalition, actor=actor, standing=Standing(Role.MEMBER, person),
-        verb="invitation.accepted", summary=summary, target=person, data={"invitation": invitation.pk},
+        coalition=coalition,
+        actor=actor,
+        standing=Standing(Role.MEMBER, person),
+        verb="invitation.accepted",
+        summary=summary,
+        target=person,
+        data={"invitation": invitation.pk},
     )
     return person
 
@@ -906,8 +984,10 @@ def submit_application(
     recorded = []
     for index, question in enumerate(questions):
         answer = _text(
-            given[index] if index < len(given) else "", field=f"answers.{index}",
-            label=f"an answer to “{question}”", max_length=4000,
+            given[index] if index < len(given) else "",
+            field=f"answers.{index}",
+            label=f"an answer to “{question}”",
+            max_length=4000,
         )
         recorded.append({"question": question, "answer": answer})
     fields: dict[str, Any] = {}
@@ -916,7 +996,10 @@ def submit_application(
         _check_group_name_free(coalition, fields["group_name"], field="group_name")
         fields["group_size"] = _size(group_size, field="group_size")
         fields["group_description"] = _text(
-            group_description, field="group_description", label="the group's description", max_length=4000,
+            group_description,
+            field="group_description",
+            label="the group's description",
+            max_length=4000,
             required=False,
         )
     application = Application.objects.create(
@@ -929,7 +1012,10 @@ def submit_application(
         **fields,
     )
     _audit(
-        coalition=coalition, actor=actor, standing=standing, verb="application.submitted",
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="application.submitted",
         summary=f"applied to join as {'the member group ' + application.group_name if kind == 'group' else 'an individual'}",
         target=application,
     )
@@ -947,8 +1033,11 @@ def withdraw_application(*, actor: Actor, application: Application) -> Applicati
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_at"])
     _audit(
-        coalition=application.coalition, actor=actor, standing=standing_in(actor, application.coalition),
-        verb="application.withdrawn", summary=f"withdrew the application from {application.subject_name}",
+        coalition=application.coalition,
+        actor=actor,
+        standing=standing_in(actor, application.coalition),
+        verb="application.withdrawn",
+        summary=f"withdrew the application from {application.subject_name}",
         target=application,
     )
     return application
@@ -982,7 +1071,9 @@ def decide_application(*, actor: Actor, application: Application, admit: bool, r
     """Admit or decline an application. The one admission step: a later issue swaps the coordinator's say for a
     decision under the constitution, without changing its callers."""
     application = (
-        Application.objects.select_for_update(of=("self",)).select_related("coalition", "applicant").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("coalition", "applicant")
+        .get(pk=application.pk)
     )
     coalition = application.coalition
     standing = require(actor, coalition, "decide_applications")
@@ -1003,9 +1094,13 @@ def decide_application(*, actor: Actor, application: Application, admit: bool, r
     application.save()
     verb = "admitted" if admit else "declined"
     _audit(
-        coalition=coalition, actor=actor, standing=standing, verb=f"application.{verb}",
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb=f"application.{verb}",
         summary=f"{verb} the application from {application.subject_name}" + (f": “{reason}”" if reason else ""),
-        target=application, data={"reason": reason},
+        target=application,
+        data={"reason": reason},
     )
     transaction.on_commit(lambda: tasks.send_application_decision_email.enqueue(application.pk))
     return application

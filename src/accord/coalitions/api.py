@@ -347,10 +347,12 @@ def list_coalitions(request: HttpRequest, query: Query[PageQuery]) -> dict[str, 
     response={201: CoalitionOut},
     tags=COALITIONS,
     summary="Found a coalition",
-    description="Creates a coalition; the caller becomes its first coordinator. Its slug is made from the name.",
+    description="Creates a coalition with the default table of decision kinds; the caller becomes its first coordinator. Its slug is made from the name.",
 )
 def create_coalition(request: HttpRequest, payload: CoalitionCreateIn) -> dict[str, Any]:
-    coalition = actions.create_coalition(
+    from accord.decisions.actions import found_coalition  # founding adopts the default decision kinds
+
+    coalition = found_coalition(
         actor=request.auth,
         name=payload.name,
         purpose=payload.purpose,

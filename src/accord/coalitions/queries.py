@@ -7,8 +7,20 @@ Lists return querysets so callers can paginate them; related rows are fetched up
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,6 +40,7 @@ from .permissions import Actor, Standing, require, standing_in
 
 # What a coalition's address can be; anything else (a NUL byte, a slash) is simply not found.
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+
 
 def coalition_by_slug(actor: Actor, slug: str) -> Coalition:
     """Any visitor may see that a coalition exists, its name and purpose, and how to join."""
@@ -70,13 +83,17 @@ def member_groups(
         .annotate(count=Count("person", distinct=True))
         .values("count")
     )
-    return groups.annotate(people_count=Coalesce(Subquery(current_people), 0)).prefetch_related(
-        Prefetch(
-            "affiliations",
-            queryset=Affiliation.objects.filter(ended_at__isnull=True, is_delegate=True).select_related("person"),
-            to_attr="delegate_affiliations",
+    return (
+        groups.annotate(people_count=Coalesce(Subquery(current_people), 0))
+        .prefetch_related(
+            Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.filter(ended_at__isnull=True, is_delegate=True).select_related("person"),
+                to_attr="delegate_affiliations",
+            )
         )
-    ).order_by(F("left_at").asc(nulls_first=True), "name", "pk")
+        .order_by(F("left_at").asc(nulls_first=True), "name", "pk")
+    )
 
 
 def member_group(actor: Actor, coalition: Coalition, group_id: int) -> MemberGroup:
@@ -87,7 +104,9 @@ def member_group(actor: Actor, coalition: Coalition, group_id: int) -> MemberGro
     return group
 
 
-def group_affiliations(actor: Actor, member_group: MemberGroup, *, include_former: bool = False) -> QuerySet[Affiliation]:
+def group_affiliations(
+    actor: Actor, member_group: MemberGroup, *, include_former: bool = False
+) -> QuerySet[Affiliation]:
     require(actor, member_group.coalition, "view_members")
     rows = Affiliation.objects.filter(member_group=member_group).select_related("person")
     if not include_former:
@@ -95,9 +114,7 @@ def group_affiliations(actor: Actor, member_group: MemberGroup, *, include_forme
     return rows.order_by(F("ended_at").asc(nulls_first=True), "-is_delegate", "person__name")
 
 
-def people(
-    actor: Actor, coalition: Coalition, *, include_former: bool = False, search: str = ""
-) -> QuerySet[Person]:
+def people(actor: Actor, coalition: Coalition, *, include_former: bool = False, search: str = "") -> QuerySet[Person]:
     require(actor, coalition, "view_members")
     rows = Person.objects.filter(coalition=coalition)
     if not include_former:
@@ -117,8 +134,10 @@ def person(actor: Actor, coalition: Coalition, person_id: int) -> Person:
 
 def person_affiliations(actor: Actor, person: Person) -> QuerySet[Affiliation]:
     require(actor, person.coalition, "view_members")
-    return Affiliation.objects.filter(person=person).select_related("member_group").order_by(
-        F("ended_at").asc(nulls_first=True), "member_group__name"
+    return (
+        Affiliation.objects.filter(person=person)
+        .select_related("member_group")
+        .order_by(F("ended_at").asc(nulls_first=True), "member_group__name")
     )
 
 
@@ -157,8 +176,10 @@ def invitation_by_token(token: str) -> Invitation:
     token = (token or "").strip()
     found = (
         Invitation.objects.select_related("coalition", "member_group", "person", "created_by")
-        .filter(token=token).first()
-        if INVITATION_TOKEN_PATTERN.fullmatch(token) else None
+        .filter(token=token)
+        .first()
+        if INVITATION_TOKEN_PATTERN.fullmatch(token)
+        else None
     )
     if found is None:
         raise NotFound("This invitation link is not valid. Check that you copied all of it, or ask for a new one.")
@@ -233,7 +254,8 @@ def people_leaving_with_group(actor: Actor, member_group: MemberGroup) -> tuple[
     leaving = list(Person.objects.only_through(member_group).order_by("name"))
     leaving_ids = {person.pk for person in leaving}
     staying = [
-        person for person in Person.objects.in_group(member_group).filter(left_at__isnull=True).order_by("name")
+        person
+        for person in Person.objects.in_group(member_group).filter(left_at__isnull=True).order_by("name")
         if person.pk not in leaving_ids
     ]
     return leaving, staying
@@ -294,3 +316,44 @@ def closed_invitations(actor: Actor, coalition: Coalition) -> QuerySet[Invitatio
     """The invitations the actor may see whose link no longer works: accepted, revoked or expired; newest first."""
     ended = Q(accepted_at__isnull=False) | Q(revoked_at__isnull=False) | Q(expires_at__lte=timezone.now())
     return invitations(actor, coalition).filter(ended)
+
+
+def standing(actor: Actor, coalition: Coalition) -> Standing:
+    """The actor's role in the coalition, their person record and the groups they belong to or speak for."""
+    return standing_in(actor, coalition)
+
+
+# --- for other apps acting on the coalition's behalf (who may take part in a decision, who to remind) ---------
+
+
+def current_people(coalition: Coalition, *, in_groups: Iterable[int] | None = None) -> QuerySet[Person]:
+    """Current members; with `in_groups`, only those with a current membership of one of those groups."""
+    rows = Person.objects.filter(coalition=coalition, left_at__isnull=True)
+    if in_groups is not None:
+        rows = rows.filter(
+            affiliations__member_group_id__in=list(in_groups), affiliations__ended_at__isnull=True
+        ).distinct()
+    return rows.order_by("name", "id")
+
+
+def individual_members(coalition: Coalition) -> QuerySet[Person]:
+    """Current members who belong to no current member group: they take part on their own account."""
+    current = Affiliation.objects.filter(person=OuterRef("pk"), ended_at__isnull=True)
+    return current_people(coalition).exclude(Exists(current))
+
+
+def current_groups(coalition: Coalition, *, only: Iterable[int] | None = None) -> QuerySet[MemberGroup]:
+    rows = MemberGroup.objects.filter(coalition=coalition, left_at__isnull=True)
+    if only is not None:
+        rows = rows.filter(pk__in=list(only))
+    return rows.order_by("name", "id")
+
+
+def delegates_of(member_group_ids: Iterable[int]) -> QuerySet[Person]:
+    """The current delegates of these groups, who speak for them."""
+    return Person.objects.filter(
+        left_at__isnull=True,
+        affiliations__member_group_id__in=list(member_group_ids),
+        affiliations__ended_at__isnull=True,
+        affiliations__is_delegate=True,
+    ).distinct()

@@ -399,6 +399,13 @@ def _share(rule: Rule, totals: Totals) -> Condition:
     return Condition(name, required, found, met, explanation)
 
 
+def _clause(sentence: str) -> str:
+    """A condition's sentence as a clause of the summary: "No blocks" reads "no blocks" after a semicolon."""
+    if len(sentence) > 1 and sentence[0].isupper() and sentence[1].islower():
+        return sentence[0].lower() + sentence[1:]
+    return sentence
+
+
 def _outcome(
     status: str,
     depth: int,
@@ -409,7 +416,7 @@ def _outcome(
     winner: str | None = None,
     tied: Sequence[str] = (),
 ) -> Outcome:
-    summary = f"{STATUS_WORDS[status]}: " + "; ".join(condition.explanation for condition in conditions) + "."
+    summary = f"{STATUS_WORDS[status]}: " + "; ".join(_clause(condition.explanation) for condition in conditions) + "."
     if depth:
         rounds = "round" if failed_rounds == 1 else "rounds"
         summary = f"Decided under the fallback rule after {failed_rounds} failed {rounds}. {summary}"
@@ -546,7 +553,7 @@ def _instant_runoff(
             return (
                 continuing,
                 Condition(
-                    "winner", "more than half of the continuing ballots", found, False, f"Tie: {found}; no draw is made"
+                    "winner", "more than half of the continuing ballots", found, False, f"No option has more than half: {found}; no draw is made"
                 ),
                 rounds,
             )

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accord.coalitions import actions, queries
 from accord.coalitions.models import Application
+from accord.decisions import actions as decision_actions
 from accord.errors import NotSignedIn
 
 from ..action_forms import attempt
@@ -25,7 +26,7 @@ def create(request: HttpRequest) -> HttpResponse:
         raise NotSignedIn("Sign in to start a coalition.")
     form = CoalitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        coalition = attempt(form, actions.create_coalition, actor=request.user, **form.cleaned_data)
+        coalition = attempt(form, decision_actions.found_coalition, actor=request.user, **form.cleaned_data)
         if coalition is not None:
             messages.success(request, f"You started {coalition.name}. You are its first coordinator.")
             return redirect("web:coalition", coalition.slug)

@@ -1,0 +1,812 @@
+"""Every write to decisions: the decision-kind table, proposals, rounds, stances and outcomes.
+
+Each action is atomic, checks permission first, refuses bad input with a message naming the field, and writes
+an audit event. Rules are checked by the governance kernel; a rule is frozen on the proposal when it opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django_tasks import default_task_backend
+
+from accord.atomic import atomic_action
+from accord.coalitions import actions as coalition_actions
+from accord.coalitions import queries as coalition_queries
+from accord.coalitions.models import Coalition, MemberGroup, Person
+from accord.coalitions.permissions import Actor, Role, Standing
+from accord.errors import Conflict, Invalid, NotAllowed, NotFound, NotSignedIn
+from accord.governance import (
+    GovernanceError,
+    Rule,
+    check_stance,
+    describe_rule,
+    parse_rule,
+    rule_to_json,
+)
+from accord.governance import Stance as KernelStance
+from accord.governance.numbers import parse_fraction, show_exact
+from accord.text import clean_text
+
+from . import queries, tasks
+from .defaults import DEFAULT_KINDS
+from .models import (
+    FAILED,
+    AgreedWeight,
+    DecisionKind,
+    EligibleUnit,
+    Proposal,
+    Round,
+    Scope,
+    Stance,
+    Status,
+)
+from .permissions import (
+    may_edit_decision_kinds,
+    may_facilitate,
+    may_open_proposal,
+    may_respond_for,
+    may_start_next_round,
+    may_withdraw,
+    own_unit_keys,
+)
+
+TITLE_MAX = 200
+TEXT_MAX = 20000
+REASON_MAX = 4000
+OPTION_MAX = 200
+OPTIONS_MAX = 20
+LONGEST_ROUND = timedelta(days=366)
+SHORTEST_ROUND = timedelta(minutes=1)
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+# --- shared checks ---------------------------------------------------------------------------------------------
+
+
+def _standing(actor: Actor, coalition: Coalition) -> Standing:
+    if not getattr(actor, "is_authenticated", False):
+        raise NotSignedIn("Sign in to do this.")
+    return coalition_queries.standing(actor, coalition)
+
+
+def _rule(data: Any, *, field: str = "rule") -> Rule:
+    try:
+        return parse_rule(data, path=field)
+    except GovernanceError as error:
+        raise Invalid(error.message, field=error.path or field) from error
+
+
+def _moment(value: Any, *, field: str, label: str) -> datetime:
+    if not isinstance(value, datetime):
+        raise Invalid(f"Give {label} as a date and time.", field=field)
+    if timezone.is_naive(value):
+        raise Invalid(f"Give {label} with its time zone.", field=field)
+    return value
+
+
+def _window(opens_at: Any, closes_at: Any, *, now: datetime) -> tuple[datetime, datetime]:
+    opens = now if opens_at is None else _moment(opens_at, field="opens_at", label="the opening time")
+    closes = _moment(closes_at, field="closes_at", label="the closing time")
+    if opens < now - timedelta(minutes=5):
+        raise Invalid(
+            "The opening time has passed; choose a time from now on, or leave it empty to open now.", field="opens_at"
+        )
+    if opens > now + LONGEST_ROUND:
+        raise Invalid("Open it within a year.", field="opens_at")
+    if closes <= max(opens, now) + SHORTEST_ROUND:
+        raise Invalid(
+            "Choose a closing time after the opening time, leaving people time to respond.", field="closes_at"
+        )
+    if closes > opens + LONGEST_ROUND:
+        raise Invalid("Close it within a year of opening.", field="closes_at")
+    return opens, closes
+
+
+def _options(values: Iterable[Any] | None, rule: Rule) -> list[str]:
+    if values is None:
+        values = []
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise Invalid("Give the options as a list.", field="options")
+    cleaned: list[str] = []
+    for index, value in enumerate(values):
+        option = clean_text(
+            value, field=f"options[{index}]", label="each option", max_length=OPTION_MAX, required=False
+        )
+        if not option:
+            continue
+        if option.casefold() in (existing.casefold() for existing in cleaned):
+            raise Invalid(f"The option {option!r} is listed twice.", field=f"options[{index}]")
+        cleaned.append(option)
+    if rule.takes_options:
+        if len(cleaned) < 2:
+            raise Invalid("This kind of decision chooses between options: give at least two.", field="options")
+        if len(cleaned) > OPTIONS_MAX:
+            raise Invalid(f"Give at most {OPTIONS_MAX} options.", field="options")
+    elif cleaned:
+        raise Invalid(
+            "This kind of decision accepts or refuses one proposal, so it takes no options; choose a kind that "
+            "chooses between options, or remove them.",
+            field="options",
+        )
+    return cleaned
+
+
+def _audit(
+    *,
+    coalition: Coalition,
+    actor: Actor,
+    standing: Standing | None,
+    verb: str,
+    summary: str,
+    target: Any,
+    data: dict[str, Any] | None = None,
+) -> None:
+    coalition_actions.record_audit_event(
+        coalition=coalition, actor=actor, standing=standing, verb=verb, summary=summary, target=target, data=data
+    )
+
+
+def _on_commit(callback: Any) -> None:
+    transaction.on_commit(callback)
+
+
+# --- the decision-kind table ---------------------------------------------------------------------------------------
+
+
+def _seed_default_kinds(coalition: Coalition) -> list[DecisionKind]:
+    now = timezone.now()
+    return DecisionKind.objects.bulk_create(
+        [
+            DecisionKind(
+                coalition=coalition,
+                key=kind["key"],
+                name=kind["name"],
+                description=kind["description"],
+                rule=rule_to_json(parse_rule(kind["rule"])),
+                scope=kind["scope"],
+                position=index,
+                created_at=now,
+                updated_at=now,
+            )
+            for index, kind in enumerate(DEFAULT_KINDS)
+        ]
+    )
+
+
+@atomic_action
+def found_coalition(*, actor: Actor, name: str, purpose: str, membership_questions: str = "") -> Coalition:
+    """A new coalition with the default decision-kind table drawn from the guides."""
+    coalition = coalition_actions.create_coalition(
+        actor=actor, name=name, purpose=purpose, membership_questions=membership_questions
+    )
+    _seed_default_kinds(coalition)
+    return coalition
+
+
+@atomic_action
+def adopt_default_decision_kinds(*, actor: Actor, coalition: Coalition) -> list[DecisionKind]:
+    """Start an empty table from the default template (coalitions made before decisions existed)."""
+    standing = _standing(actor, coalition)
+    if not may_edit_decision_kinds(standing):
+        raise NotAllowed("Only a coordinator of this coalition can change the decision kinds.")
+    if DecisionKind.objects.filter(coalition=coalition).exists():
+        raise Conflict("This coalition already has decision kinds; change them one by one.")
+    kinds = _seed_default_kinds(coalition)
+    _audit(
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="decision_kind.adopted_defaults",
+        summary=f"adopted the default table of {len(kinds)} decision kinds",
+        target=None,
+    )
+    return kinds
+
+
+@atomic_action
+def set_decision_kind(
+    *,
+    actor: Actor,
+    coalition: Coalition,
+    kind: DecisionKind | None = None,
+    key: str = "",
+    name: str,
+    description: str = "",
+    rule: Any,
+    scope: str = Scope.COALITION,
+) -> DecisionKind:
+    """Add a decision kind, or change one's name, rule or scope. Proposals already open keep their rule.
+
+    The one door through which the table changes: the constitution will put a decision in front of it.
+    """
+    standing = _standing(actor, coalition)
+    if not may_edit_decision_kinds(standing):
+        raise NotAllowed("Only a coordinator of this coalition can change the decision kinds.")
+    if kind is not None and kind.coalition_id != coalition.pk:
+        raise NotFound("There is no such decision kind in this coalition.")
+    name = clean_text(name, field="name", label="a name", max_length=200)
+    description = clean_text(description, field="description", label="the description", max_length=2000, required=False)
+    if scope not in Scope.values:
+        raise Invalid("Choose who decides: the whole coalition, or the member groups it affects.", field="scope")
+    canonical = rule_to_json(_rule(rule))
+    now = timezone.now()
+    if kind is None:
+        key = slugify(clean_text(key or name, field="key", label="a key", max_length=60)).replace("-", "_")[:60]
+        if not key:
+            raise Invalid("Give a key made of letters or digits, like budget.", field="key")
+        if DecisionKind.objects.filter(coalition=coalition, key=key).exists():
+            raise Invalid(f"There is already a decision kind with the key {key!r}; choose another.", field="key")
+        position = DecisionKind.objects.filter(coalition=coalition).count()
+        kind = DecisionKind.objects.create(
+            coalition=coalition,
+            key=key,
+            name=name,
+            description=description,
+            rule=canonical,
+            scope=scope,
+            position=position,
+            created_at=now,
+            updated_at=now,
+        )
+        _audit(
+            coalition=coalition,
+            actor=actor,
+            standing=standing,
+            verb="decision_kind.added",
+            summary=f"added the decision kind {name}: {describe_rule(_rule(canonical))}",
+            target=kind,
+            data={"rule": canonical, "scope": scope},
+        )
+        return kind
+    before = {"name": kind.name, "description": kind.description, "rule": kind.rule, "scope": kind.scope}
+    after = {"name": name, "description": description, "rule": canonical, "scope": scope}
+    changed = {field: value for field, value in after.items() if before[field] != value}
+    if not changed:
+        return kind
+    for field, value in changed.items():
+        setattr(kind, field, value)
+    kind.updated_at = now
+    kind.save(update_fields=[*changed, "updated_at"])
+    summary = f"changed the decision kind {name}"
+    if "rule" in changed:
+        summary += f": now {describe_rule(_rule(canonical))}"
+    _audit(
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="decision_kind.changed",
+        summary=summary,
+        target=kind,
+        data={"before": {field: before[field] for field in changed}, "after": changed},
+    )
+    return kind
+
+
+@atomic_action
+def set_agreed_weight(*, actor: Actor, member_group: MemberGroup, weight: Any) -> AgreedWeight | None:
+    """A member group's weight under custom weighting; an empty weight returns it to 1."""
+    coalition = member_group.coalition
+    standing = _standing(actor, coalition)
+    if not may_edit_decision_kinds(standing):
+        raise NotAllowed("Only a coordinator of this coalition can change agreed weights.")
+    if weight in (None, ""):
+        AgreedWeight.objects.filter(member_group=member_group).delete()
+        _audit(
+            coalition=coalition,
+            actor=actor,
+            standing=standing,
+            verb="agreed_weight.changed",
+            summary=f"returned {member_group.name}'s agreed weight to 1",
+            target=member_group,
+        )
+        return None
+    try:
+        value = parse_fraction(weight, path="weight", what="the weight")
+    except GovernanceError as error:
+        raise Invalid(error.message, field="weight") from error
+    if value <= 0 or value > 1_000_000:
+        raise Invalid("A weight must be more than 0 and at most 1,000,000.", field="weight")
+    text = show_exact(value)
+    agreed, _created = AgreedWeight.objects.update_or_create(
+        member_group=member_group, defaults={"coalition": coalition, "weight": text, "updated_at": timezone.now()}
+    )
+    _audit(
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="agreed_weight.changed",
+        summary=f"set {member_group.name}'s agreed weight to {text}",
+        target=member_group,
+    )
+    return agreed
+
+
+# --- proposals and rounds ------------------------------------------------------------------------------------------------
+
+
+def _eligible_units(coalition: Coalition, rule: Rule, scope_group_ids: list[int] | None) -> list[EligibleUnit]:
+    """Who may respond, fixed when a round opens, so joining or leaving mid-round changes no count."""
+    units: list[EligibleUnit] = []
+    if rule.unit == "people":
+        for person_id, name in coalition_queries.current_people(coalition, in_groups=scope_group_ids).values_list(
+            "pk", "name"
+        ):
+            units.append(EligibleUnit(key=f"p{person_id}", person_id=person_id, label=name, size=1, weight="1"))
+        return units
+    weights = dict(AgreedWeight.objects.filter(coalition=coalition).values_list("member_group_id", "weight"))
+    for group_id, name, size in coalition_queries.current_groups(coalition, only=scope_group_ids).values_list(
+        "pk", "name", "size"
+    ):
+        units.append(
+            EligibleUnit(
+                key=f"g{group_id}", member_group_id=group_id, label=name, size=size, weight=weights.get(group_id, "1")
+            )
+        )
+    if rule.unit == "groups_and_individuals" and scope_group_ids is None:
+        for person_id, name in coalition_queries.individual_members(coalition).values_list("pk", "name"):
+            units.append(EligibleUnit(key=f"p{person_id}", person_id=person_id, label=name, size=1, weight="1"))
+    return units
+
+
+def _scope_groups(coalition: Coalition, kind: DecisionKind, groups: Iterable[Any]) -> list[MemberGroup]:
+    chosen = list(groups or [])
+    if kind.scope != Scope.AFFECTED_GROUPS:
+        if chosen:
+            raise Invalid(
+                f"{kind.name} is decided by the whole coalition, so it takes no list of affected groups.",
+                field="scope_groups",
+            )
+        return []
+    ids = {group.pk if isinstance(group, MemberGroup) else group for group in chosen}
+    if not ids:
+        raise Invalid(
+            f"{kind.name} is decided by the member groups it affects: choose at least one.", field="scope_groups"
+        )
+    found = list(coalition_queries.current_groups(coalition, only=ids))
+    if len(found) != len(ids):
+        raise Invalid("Choose only current member groups of this coalition.", field="scope_groups")
+    return found
+
+
+def _facilitators(coalition: Coalition, people: Iterable[Any]) -> list[Person]:
+    ids = {person.pk if isinstance(person, Person) else person for person in (people or [])}
+    if not ids:
+        return []
+    found = list(coalition_queries.current_people(coalition).filter(pk__in=ids))
+    if len(found) != len(ids):
+        raise Invalid("Choose facilitators among the coalition's current members.", field="facilitators")
+    return found
+
+
+def _open_round(
+    proposal: Proposal, *, number: int, text: str, opens_at: datetime, closes_at: datetime, opened_by: Person | None
+) -> Round:
+    rule = _rule(proposal.rule)
+    failed_before = number - 1  # a new round starts only after a failed one
+    applied, _depth = rule.applied(failed_before)
+    scope_ids = (
+        list(proposal.scope_groups.values_list("pk", flat=True))
+        if proposal.kind.scope == Scope.AFFECTED_GROUPS
+        else None
+    )
+    units = _eligible_units(proposal.coalition, applied, scope_ids)
+    if not units:
+        what = {"people": "members", "groups": "member groups", "groups_and_individuals": "members"}[applied.unit]
+        raise Invalid(f"No {what} can take part in this decision yet, so it cannot open.", field="kind")
+    if applied.weighting != "custom":
+        for unit in units:
+            unit.weight = ""
+    round_ = Round.objects.create(
+        proposal=proposal,
+        number=number,
+        text=text,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        failed_rounds_before=failed_before,
+        rule_applied="fallback" if applied is not rule else "main",
+        eligible_count=len(units),
+        opened_by=opened_by,
+    )
+    for unit in units:
+        unit.round = round_
+    EligibleUnit.objects.bulk_create(units, batch_size=2000)
+    _on_commit(lambda: _schedule(round_))
+    return round_
+
+
+def _schedule(round_: Round) -> None:
+    """Close at the deadline and remind beforehand, without anyone visiting (the worker runs these)."""
+    if not default_task_backend.supports_defer:
+        return  # the test backend runs tasks at once; tests close rounds through close_round directly
+    tasks.close_round_when_due.using(run_after=round_.closes_at).enqueue(round_.pk)
+    window = round_.closes_at - round_.opens_at
+    remind_at = round_.closes_at - min(REMINDER_BEFORE, window / 2)
+    tasks.send_closing_reminders.using(run_after=remind_at).enqueue(round_.pk)
+
+
+@atomic_action
+def open_proposal(
+    *,
+    actor: Actor,
+    coalition: Coalition,
+    kind: DecisionKind,
+    title: str,
+    text: str,
+    closes_at: datetime,
+    opens_at: datetime | None = None,
+    options: Sequence[str] | None = None,
+    scope_groups: Iterable[Any] = (),
+    results_visibility: str = Proposal.ResultsVisibility.LIVE,
+    stance_visibility: str = Proposal.StanceVisibility.OPEN,
+    close_when_all_responded: bool = False,
+    facilitators: Iterable[Any] = (),
+) -> Proposal:
+    standing = _standing(actor, coalition)
+    if not may_open_proposal(standing):
+        raise NotAllowed("Only members of this coalition can put a proposal to decision.")
+    if kind is None or kind.coalition_id != coalition.pk:
+        raise Invalid("Choose a decision kind of this coalition.", field="kind")
+    title = clean_text(title, field="title", label="a title", max_length=TITLE_MAX)
+    text = clean_text(text, field="text", label="the proposal's text", max_length=TEXT_MAX)
+    rule = _rule(kind.rule, field="kind")
+    cleaned_options = _options(options, rule)
+    if results_visibility not in Proposal.ResultsVisibility.values:
+        raise Invalid("Choose whether results show live or only after closing.", field="results_visibility")
+    if stance_visibility not in Proposal.StanceVisibility.values:
+        raise Invalid("Choose whether stances are open or secret.", field="stance_visibility")
+    now = timezone.now()
+    opens, closes = _window(opens_at, closes_at, now=now)
+    groups = _scope_groups(coalition, kind, scope_groups)
+    chosen_facilitators = _facilitators(coalition, facilitators)
+    proposal = Proposal.objects.create(
+        coalition=coalition,
+        kind=kind,
+        title=title,
+        author=standing.person,
+        rule=rule_to_json(rule),
+        kind_name=kind.name,
+        options=cleaned_options,
+        results_visibility=results_visibility,
+        stance_visibility=stance_visibility,
+        close_when_all_responded=bool(close_when_all_responded),
+        created_at=now,
+    )
+    proposal.scope_groups.set(groups)
+    proposal.facilitators.set(chosen_facilitators)
+    round_ = _open_round(proposal, number=1, text=text, opens_at=opens, closes_at=closes, opened_by=standing.person)
+    _audit(
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="proposal.opened",
+        summary=f"put “{title}” to decision as {kind.name}, closing {closes:%Y-%m-%d %H:%M} UTC",
+        target=proposal,
+        data={"rule": proposal.rule, "eligible": round_.eligible_count},
+    )
+    return proposal
+
+
+def _current_round(proposal: Proposal, *, lock: bool = False) -> Round:
+    rows = Round.objects.filter(proposal=proposal, number=proposal.round_number)
+    if lock:
+        rows = rows.select_for_update()
+    round_ = rows.first()
+    if round_ is None:
+        raise NotFound("This proposal has no round.")
+    return round_
+
+
+@atomic_action
+def withdraw_proposal(*, actor: Actor, proposal: Proposal, reason: str = "") -> Proposal:
+    standing = _standing(actor, proposal.coalition)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if not proposal.is_open:
+        raise Conflict(f"This proposal is already {proposal.get_status_display().lower()}.")
+    if not may_withdraw(standing, proposal):
+        raise NotAllowed("Only the person who proposed it, or a coordinator, can withdraw it.")
+    reason = clean_text(reason, field="reason", label="a reason", max_length=REASON_MAX, required=False)
+    now = timezone.now()
+    Round.objects.filter(proposal=proposal, number=proposal.round_number).update(status=Status.WITHDRAWN, closed_at=now)
+    proposal.status = Status.WITHDRAWN
+    proposal.withdrawn_reason = reason
+    proposal.save(update_fields=["status", "withdrawn_reason"])
+    _audit(
+        coalition=proposal.coalition,
+        actor=actor,
+        standing=standing,
+        verb="proposal.withdrawn",
+        summary=f"withdrew “{proposal.title}”" + (f": {reason}" if reason else ""),
+        target=proposal,
+    )
+    return proposal
+
+
+@atomic_action
+def start_next_round(
+    *,
+    actor: Actor,
+    proposal: Proposal,
+    closes_at: datetime,
+    text: str | None = None,
+    opens_at: datetime | None = None,
+    options: Sequence[str] | None = None,
+) -> Round:
+    """After a failed round, put the (amended) proposal again; the fallback rule applies once its count is reached."""
+    standing = _standing(actor, proposal.coalition)
+    proposal = Proposal.objects.select_for_update().select_related("kind", "coalition").get(pk=proposal.pk)
+    if proposal.status not in FAILED:
+        if proposal.is_open:
+            raise Conflict("This round is still open; a new round can start once it has closed without agreement.")
+        raise Conflict(
+            f"This proposal is {proposal.get_status_display().lower()}; only a failed round can be tried again."
+        )
+    if not may_start_next_round(standing, proposal):
+        raise NotAllowed("Only the person who proposed it, or a coordinator, can start a new round.")
+    previous = _current_round(proposal)
+    new_text = (
+        previous.text
+        if text is None or not str(text).strip()
+        else clean_text(text, field="text", label="the proposal's text", max_length=TEXT_MAX)
+    )
+    rule = _rule(proposal.rule)
+    applied, _depth = rule.applied(proposal.round_number)
+    if options is not None:
+        proposal.options = _options(options, applied)
+    now = timezone.now()
+    opens, closes = _window(opens_at, closes_at, now=now)
+    proposal.round_number += 1
+    proposal.status = Status.OPEN
+    proposal.save(update_fields=["round_number", "status", "options"])
+    round_ = _open_round(
+        proposal,
+        number=proposal.round_number,
+        text=new_text,
+        opens_at=opens,
+        closes_at=closes,
+        opened_by=standing.person,
+    )
+    summary = f"started round {round_.number} of “{proposal.title}”"
+    if round_.rule_applied == "fallback":
+        summary += f", decided under the fallback rule after {round_.failed_rounds_before} failed rounds"
+    _audit(
+        coalition=proposal.coalition,
+        actor=actor,
+        standing=standing,
+        verb="proposal.round_started",
+        summary=summary,
+        target=proposal,
+        data={"round": round_.number, "rule_applied": round_.rule_applied, "text_changed": new_text != previous.text},
+    )
+    return round_
+
+
+# --- stances ----------------------------------------------------------------------------------------------------------
+
+
+def _unit_for(standing: Standing, round_: Round, unit_key: str | None) -> EligibleUnit:
+    units = EligibleUnit.objects.filter(round=round_)
+    if unit_key:
+        if not isinstance(unit_key, str):
+            raise Invalid("Name the unit as text, like p12 or g3.", field="unit")
+        unit = units.filter(key=unit_key).first()
+        if unit is None:
+            raise Invalid(f"{unit_key!r} is not eligible in this round.", field="unit")
+        return unit
+    own = list(units.filter(key__in=own_unit_keys(standing)))
+    if len(own) == 1:
+        return own[0]
+    if not own:
+        if round_.proposal.rule.get("unit") == "groups":
+            raise NotAllowed(
+                "This decision is counted by member groups, and you are not a delegate of an eligible group: "
+                "ask your group's delegate to give its position."
+            )
+        raise NotAllowed("You are not eligible in this round (it counts those who were members when it opened).")
+    names = ", ".join(f"{unit.key} ({unit.label})" for unit in own)
+    raise Invalid(f"Say whom you respond for: {names}.", field="unit")
+
+
+def _choice(ranking: Any, approve: Any, scores: Any, dots: Any) -> tuple[str, Any] | None:
+    given = [
+        (name, value)
+        for name, value in (("ranking", ranking), ("approve", approve), ("scores", scores), ("dots", dots))
+        if value is not None
+    ]
+    if len(given) > 1:
+        raise Invalid(f"Give only one of {', '.join(name for name, _ in given)}.", field=given[1][0])
+    return given[0] if given else None
+
+
+def _kernel_stance(
+    unit_key: str, position: Any, reason: str, score: Any, choice: tuple[str, Any] | None
+) -> KernelStance:
+    values: dict[str, Any] = {"unit": unit_key, "reason": reason}
+    if position not in (None, ""):
+        if not isinstance(position, str):
+            raise Invalid("Give the position as text, like agree.", field="position")
+        values["position"] = position
+    if score is not None:
+        values["score"] = score
+    if choice is not None:
+        name, value = choice
+        if name in ("ranking", "approve"):
+            if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+                raise Invalid("Give a list of options.", field=name)
+            values[name] = tuple(value)
+        else:
+            if not isinstance(value, Mapping):
+                raise Invalid("Give a number for each option.", field=name)
+            values[name] = {str(key): amount for key, amount in value.items() if amount not in (None, "", 0)}
+    return KernelStance(**values)
+
+
+@atomic_action
+def record_stance(
+    *,
+    actor: Actor,
+    proposal: Proposal,
+    unit_key: str | None = None,
+    position: str | None = None,
+    reason: str = "",
+    score: int | None = None,
+    ranking: Sequence[str] | None = None,
+    approve: Sequence[str] | None = None,
+    scores: Mapping[str, int] | None = None,
+    dots: Mapping[str, int] | None = None,
+) -> Stance:
+    """Record one unit's stance in the open round. A changed stance is a new record; the latest counts."""
+    coalition = proposal.coalition
+    standing = _standing(actor, coalition)
+    if standing.person is None or standing.role < Role.MEMBER:
+        raise NotAllowed("Only members of this coalition can respond.")
+    round_ = _current_round(proposal)
+    now = timezone.now()
+    if proposal.status != Status.OPEN or not round_.is_open:
+        raise Conflict(f"This proposal is {proposal.get_status_display().lower()}; stances can no longer change.")
+    if now < round_.opens_at:
+        raise Conflict(f"This round opens at {round_.opens_at:%Y-%m-%d %H:%M} UTC.")
+    if now >= round_.closes_at:
+        raise Conflict(f"This round closed at {round_.closes_at:%Y-%m-%d %H:%M} UTC; the outcome is being counted.")
+    facilitator_ids = set(proposal.facilitators.values_list("pk", flat=True)) if unit_key else set()
+    facilitating = bool(unit_key) and may_facilitate(standing, proposal, facilitator_ids)
+    unit = _unit_for(standing, round_, unit_key)
+    if not may_respond_for(standing, unit) and not facilitating:
+        if unit.member_group_id is not None:
+            raise NotAllowed(f"Only {unit.label}'s delegates (or a facilitator) can give its position.")
+        raise NotAllowed("Only that person (or a facilitator) can give their stance.")
+    # One unit at a time: a second submission for the same unit waits here, then supersedes the first.
+    EligibleUnit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True).get()
+
+    reason = clean_text(reason, field="reason", label="the reason", max_length=REASON_MAX, required=False)
+    choice = _choice(ranking, approve, scores, dots)
+    stance = _kernel_stance(unit.key, position, reason, score, choice)
+    rule, _depth = _rule(proposal.rule).applied(round_.failed_rounds_before)
+    try:
+        check_stance(rule, stance, options=proposal.options, path="stance")
+    except GovernanceError as error:
+        field = error.path.removeprefix("stance.") or "position"
+        raise Invalid(error.message, field=field) from error
+
+    Stance.objects.filter(round=round_, unit_key=unit.key, is_current=True).update(is_current=False)
+    record = Stance.objects.create(
+        round=round_,
+        unit=unit,
+        unit_key=unit.key,
+        recorded_by=standing.person,
+        position=stance.position or "",
+        score=stance.score,
+        choice={
+            choice[0]: list(stance.ranking or stance.approve or ())
+            if choice[0] in ("ranking", "approve")
+            else dict(stance.scores or stance.dots or {})
+        }
+        if choice
+        else None,
+        reason=reason,
+        size=unit.size,
+        weight=unit.weight,
+        created_at=now,
+    )
+    on_behalf = "" if may_respond_for(standing, unit) else f" on behalf of {unit.label}"
+    if proposal.is_secret:
+        said = "gave a stance"
+    else:
+        said = f"gave the stance {_said(record)}"
+    if unit.member_group_id is not None and not on_behalf:
+        on_behalf = f" for {unit.label}"
+    _audit(
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="stance.recorded",
+        summary=f"{said}{on_behalf} on “{proposal.title}”",
+        target=proposal,
+        data={"round": round_.number, "unit": unit.key},
+    )
+    if proposal.close_when_all_responded:
+        responded = Stance.objects.filter(round=round_, is_current=True).count()
+        if responded >= round_.eligible_count:
+            _close(proposal, round_, now=now, reason="everyone eligible has responded")
+    return record
+
+
+def _said(stance: Stance) -> str:
+    if stance.position:
+        return stance.position.replace("_", " ")
+    if stance.score is not None:
+        return f"{stance.score} of 5"
+    return "a choice"
+
+
+# --- closing ------------------------------------------------------------------------------------------------------------
+
+
+def _close(proposal: Proposal, round_: Round, *, now: datetime, reason: str) -> Round:
+    outcome = queries.tally_round(proposal, round_)
+    round_.status = outcome.status
+    round_.outcome = outcome.to_json()
+    round_.closed_at = now
+    round_.save(update_fields=["status", "outcome", "closed_at"])
+    proposal.status = outcome.status
+    proposal.save(update_fields=["status"])
+    coalition_actions.record_audit_event(
+        coalition=proposal.coalition,
+        actor=None,
+        standing=None,
+        verb="proposal.closed",
+        summary=f"round {round_.number} of “{proposal.title}” closed ({reason}): {outcome.summary}"[:500],
+        target=proposal,
+        data={"round": round_.number, "status": outcome.status},
+        actor_name="Accord",
+    )
+    return round_
+
+
+@atomic_action
+def close_round_if_due(*, round_id: int, now: datetime | None = None) -> Round | None:
+    """Close a round whose deadline has passed; does nothing for a round already closed or not yet due.
+
+    Run by the worker at the deadline, and by any page that finds an overdue round, so a round closes even when
+    the worker was down at the time.
+    """
+    now = now or timezone.now()
+    round_ = (
+        Round.objects.select_for_update().select_related("proposal", "proposal__coalition").filter(pk=round_id).first()
+    )
+    if round_ is None or not round_.is_open or round_.closes_at > now:
+        return None
+    proposal = round_.proposal
+    if proposal.round_number != round_.number or proposal.status != Status.OPEN:
+        return None
+    return _close(proposal, round_, now=now, reason="its closing time came")
+
+
+def close_due_rounds(*, now: datetime | None = None) -> int:
+    """Close every overdue round; returns how many closed."""
+    now = now or timezone.now()
+    closed = 0
+    for round_id in Round.objects.filter(status=Status.OPEN, closes_at__lte=now).values_list("pk", flat=True):
+        if close_round_if_due(round_id=round_id, now=now) is not None:
+            closed += 1
+    return closed
+
+
+def mark_reminded(round_id: int) -> list[str]:
+    """Who to remind that a round closes soon (addresses of those not yet responded), marking it done once."""
+    with transaction.atomic():
+        round_ = (
+            Round.objects.select_for_update()
+            .filter(pk=round_id, status=Status.OPEN, reminder_sent_at__isnull=True)
+            .first()
+        )
+        if round_ is None:
+            return []
+        round_.reminder_sent_at = timezone.now()
+        round_.save(update_fields=["reminder_sent_at"])
+        return queries.addresses_not_responded(round_)

@@ -1,0 +1,67 @@
+"""Who may do what with decisions, declared in one place.
+
+Members open proposals and respond; a member group responds through its delegates; coordinators keep the
+decision-kind table (until the constitution makes that a decision of its own) and may facilitate any proposal,
+as may the facilitators a proposer names for a meeting in a room.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from accord.coalitions.permissions import Role, Standing
+
+from .models import FAILED, EligibleUnit, Proposal
+
+
+def may_view_decisions(standing: Standing) -> bool:
+    return standing.role >= Role.MEMBER
+
+
+def may_open_proposal(standing: Standing) -> bool:
+    return standing.role >= Role.MEMBER
+
+
+def may_edit_decision_kinds(standing: Standing) -> bool:
+    return standing.role >= Role.COORDINATOR
+
+
+def _is_author(standing: Standing, proposal: Proposal) -> bool:
+    return standing.person is not None and proposal.author_id == standing.person.pk
+
+
+def may_withdraw(standing: Standing, proposal: Proposal) -> bool:
+    if not proposal.is_open or standing.role < Role.MEMBER:
+        return False
+    return _is_author(standing, proposal) or standing.role >= Role.COORDINATOR
+
+
+def may_start_next_round(standing: Standing, proposal: Proposal) -> bool:
+    if proposal.status not in FAILED or standing.role < Role.MEMBER:
+        return False
+    return _is_author(standing, proposal) or standing.role >= Role.COORDINATOR
+
+
+def may_facilitate(standing: Standing, proposal: Proposal, facilitator_ids: Collection[int]) -> bool:
+    """Record others' stances in a meeting: coordinators, and the facilitators named on the proposal."""
+    if standing.role < Role.MEMBER:
+        return False
+    if standing.role >= Role.COORDINATOR:
+        return True
+    return standing.person is not None and standing.person.pk in facilitator_ids
+
+
+def may_respond_for(standing: Standing, unit: EligibleUnit) -> bool:
+    """A person responds for themself; a member group through its current delegates."""
+    if standing.role < Role.MEMBER or standing.person is None:
+        return False
+    if unit.person_id is not None:
+        return unit.person_id == standing.person.pk
+    return unit.member_group_id in standing.delegate_of
+
+
+def own_unit_keys(standing: Standing) -> list[str]:
+    """The units the actor may respond for without facilitating: themself and the groups they are delegate of."""
+    if standing.person is None or standing.role < Role.MEMBER:
+        return []
+    return [f"p{standing.person.pk}", *(f"g{group_id}" for group_id in sorted(standing.delegate_of))]
