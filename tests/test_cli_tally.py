@@ -171,9 +171,9 @@ def test_explain_prints_the_rule_in_words_and_the_summary(accord):
     )
     assert (code, err) == (0, "")
     assert out == (
-        "Rule: Consensus of member groups (each group's position is one vote): passes when at least one agrees and "
+        "Rule: Consensus of member groups (each group gives one position): passes when at least one agrees and "
         "there is no more than one block per 12 eligible member groups. After 3 failed rounds: Super-majority of "
-        "member groups (each group's position is one vote): passes with at least 90% of those who agree or "
+        "member groups (each group gives one position): passes with at least 90% of those who agree or "
         "disagree.\n"
         "\n"
         "Blocked: 3 blocks, allowed 2 under one block per 12 member groups, 26 eligible: 1 more than allowed; "
@@ -378,3 +378,50 @@ def test_tally_imports_no_django():
     )
     assert result.returncode == 0, result.stderr
     assert "march wins" in result.stdout
+
+
+# --- the documentation --------------------------------------------------------------------------------------------
+
+DOCS = EXAMPLES.parent / "decision-rules.md"
+
+
+def documented_runs() -> list[tuple[str, str, str]]:
+    """Each `$ accord tally …` in docs/decision-rules.md on the example files: (command, standard input, output).
+
+    The output is the indented block under the command, or else the JSON block that follows it."""
+    lines = DOCS.read_text(encoding="utf-8").splitlines()
+    runs = []
+    for index, line in enumerate(lines):
+        command = line.strip()
+        if not line.startswith("    $ ") or "accord tally" not in command:
+            continue
+        stdin = ""
+        if " | " in command:
+            echoed, command = command[2:].split(" | ", 1)
+            stdin = echoed.removeprefix("echo '").removesuffix("'") + "\n"
+        else:
+            command = command[2:]
+        files = [word for word in command.split() if word.endswith(".json")]
+        if not all(word.startswith("docs/examples/") for word in files):
+            continue  # the error examples name files of the reader's own
+        output = []
+        for following in lines[index + 1 :]:
+            if following.startswith("    $ ") or (following and not following.startswith("    ")):
+                break
+            output.append(following.removeprefix("    "))
+        text = "\n".join(output).strip("\n")
+        if not text:
+            start = lines.index("```json", index)
+            text = "\n".join(lines[start + 1 : lines.index("```", start)])
+        runs.append((command, stdin, text + "\n"))
+    return runs
+
+
+def test_the_documentation_shows_real_runs(accord, monkeypatch: pytest.MonkeyPatch):
+    runs = documented_runs()
+    assert len(runs) >= 5
+    monkeypatch.chdir(DOCS.parent.parent)
+    for command, stdin, expected in runs:
+        code, out, err = accord(*command.split()[1:], stdin=stdin)
+        assert (code, err) == (0, ""), command
+        assert out == expected, command

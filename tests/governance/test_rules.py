@@ -95,7 +95,10 @@ VALID = [
     ),
     pytest.param({"method": "fist_to_five"}, Rule("fist_to_five"), id="fist-defaults"),
     pytest.param(
-        {"method": "fist_to_five", "fist_to_five": {"block_at_or_below": 1, "concern_at_or_below": 3, "max_concerns": 2}},
+        {
+            "method": "fist_to_five",
+            "fist_to_five": {"block_at_or_below": 1, "concern_at_or_below": 3, "max_concerns": 2},
+        },
         Rule("fist_to_five", fist_to_five=FistToFive(1, 3, 2)),
         id="fist-levels",
     ),
@@ -306,7 +309,10 @@ MALFORMED = [
     pytest.param("majority", "rule", 'Give the rule as a JSON object, like {"method": "majority"}.', id="not-object"),
     pytest.param({}, "rule.method", f"Say which method decides: one of {ALL_METHODS}.", id="no-method"),
     pytest.param(
-        {"method": "plurality"}, "rule.method", f"Unknown method 'plurality': use one of {ALL_METHODS}.", id="unknown-method"
+        {"method": "plurality"},
+        "rule.method",
+        f"Unknown method 'plurality': use one of {ALL_METHODS}.",
+        id="unknown-method",
     ),
     pytest.param(
         {"method": "Majority"}, "rule.method", f"Unknown method 'Majority': use one of {ALL_METHODS}.", id="method-case"
@@ -364,7 +370,7 @@ MALFORMED = [
     pytest.param(
         {"method": "majority", "unit": "nations"},
         "rule.unit",
-        "Unknown unit 'nations': use one of \"people\", \"groups\", \"groups_and_individuals\".",
+        'Unknown unit \'nations\': use one of "people", "groups", "groups_and_individuals".',
         id="unknown-unit",
     ),
     pytest.param(
@@ -492,7 +498,10 @@ MALFORMED = [
         id="too-many-dots",
     ),
     pytest.param(
-        {"method": "score", "max_score": -1}, "rule.max_score", "The highest score must be at least 1.", id="negative-score"
+        {"method": "score", "max_score": -1},
+        "rule.max_score",
+        "The highest score must be at least 1.",
+        id="negative-score",
     ),
     pytest.param(
         {"method": "consensus", "blocks_allowed": 1.5},
@@ -679,7 +688,7 @@ DESCRIBED = [
     ),
     pytest.param(
         {"method": "majority", "unit": "groups_and_individuals", "weighting": "sqrt_size", "base": "eligible"},
-        "Simple majority of member groups and individual members (each group's position is one vote), weighted by "
+        "Simple majority of member groups and individual members (each group gives one position), weighted by "
         "the square root of group size: passes with more than half of everyone eligible (not responding counts "
         "against).",
         id="majority-eligible-sqrt",
@@ -692,7 +701,7 @@ DESCRIBED = [
     pytest.param(
         # 66.6% would not pass a 2/3 threshold, so the sentence says 2/3, as the tally's conditions do.
         {"method": "supermajority", "threshold": "2/3", "unit": "groups", "weighting": "size"},
-        "Super-majority of member groups (each group's position is one vote), weighted by group size: passes with "
+        "Super-majority of member groups (each group gives one position), weighted by group size: passes with "
         "at least 2/3 of those who agree or disagree.",
         id="supermajority-two-thirds",
     ),
@@ -708,7 +717,7 @@ DESCRIBED = [
     ),
     pytest.param(
         {"method": "consensus", "unit": "groups", "blocks_per_units": 12},
-        "Consensus of member groups (each group's position is one vote): passes when at least one agrees and there "
+        "Consensus of member groups (each group gives one position): passes when at least one agrees and there "
         "is no more than one block per 12 eligible member groups.",
         id="one-block-per-12",
     ),
@@ -720,9 +729,9 @@ DESCRIBED = [
     ),
     pytest.param(
         {"method": "consensus", "unit": "groups", "quorum": "1/3", "quorum_by": "weight", "weighting": "size"},
-        "Consensus of member groups (each group's position is one vote), weighted by group size: passes when at "
-        "least one agrees and no one blocks. Quorum: at least 1/3 of eligible member groups of their combined "
-        "weight must take part.",
+        "Consensus of member groups (each group gives one position), weighted by group size: passes when at "
+        "least one agrees and no one blocks. Quorum: those taking part must carry at least 1/3 of the eligible "
+        "member groups' combined weight.",
         id="consensus-quorum-by-weight",
     ),
     pytest.param(
@@ -743,7 +752,8 @@ DESCRIBED = [
     ),
     pytest.param(
         {"method": "fist_to_five", "fist_to_five": {"block_at_or_below": None, "max_concerns": None}},
-        "Fist-to-five of people: each shows 0 to 5; 0 to 2 is a concern; passes when no one blocks.",
+        "Fist-to-five of people: each shows 0 to 5; 0 to 2 is a concern; passes when at least one shows more than 2 "
+        "(no score is a block).",
         id="fist-no-blocking-score",
     ),
     pytest.param(
@@ -795,7 +805,7 @@ DESCRIBED = [
             "quorum": "1/2",
             "fallback": {"after_failed_rounds": 3, "rule": {"method": "supermajority", "threshold": "9/10"}},
         },
-        "Consensus of member groups (each group's position is one vote): passes when at least one agrees and there "
+        "Consensus of member groups (each group gives one position): passes when at least one agrees and there "
         "is no more than one block per 12 eligible member groups. Quorum: at least 50% of eligible member groups "
         "must take part. After 3 failed rounds: Super-majority of people: passes with at least 90% of those who "
         "agree or disagree.",

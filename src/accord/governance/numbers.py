@@ -47,7 +47,7 @@ def sqrt_weight(size: int) -> Fraction:
 
 
 def show(number: Fraction | int) -> str:
-    """A count or weight as people read it: 14, 6.32455532034, 2/3 never appears as 0.666... in a count."""
+    """A count or weight as people read it: 14, or 6.324555 (shown to 6 decimals; the arithmetic stays exact)."""
     number = Fraction(number)
     if number.denominator == 1:
         return str(number.numerator)
@@ -59,6 +59,12 @@ def show(number: Fraction | int) -> str:
 def show_exact(number: Fraction) -> str:
     """A threshold or quorum as written in a rule: "2/3", "9/10", "1"."""
     return str(number.numerator) if number.denominator == 1 else f"{number.numerator}/{number.denominator}"
+
+
+def show_share(share: Fraction) -> str:
+    """ "90%" when the share is a whole percentage, otherwise the exact fraction "2/3" (never "66.6%" for a
+    threshold or quorum: 66.6% does not reach 2/3)."""
+    return percent(share) if (share * 100).denominator == 1 else show_exact(share)
 
 
 def percent(number: Fraction) -> str:

@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from .errors import GovernanceError
-from .numbers import parse_fraction, percent, show_exact
+from .numbers import parse_fraction, percent, show_exact, show_share
 
 POSITION_METHODS = ("majority", "supermajority", "consensus")
 OPTION_METHODS = ("approval", "score", "dots", "ranked_irv", "ranked_schulze")
@@ -361,8 +361,8 @@ UNIT_NOUNS = {
 }
 UNIT_PHRASES = {
     "people": "people",
-    "groups": "member groups (each group's position is one vote)",
-    "groups_and_individuals": "member groups and individual members (each group's position is one vote)",
+    "groups": "member groups (each group gives one position)",
+    "groups_and_individuals": "member groups and individual members (each group gives one position)",
 }
 WEIGHTING_PHRASES = {
     "equal": "",
@@ -390,7 +390,7 @@ def describe_rule(rule: Rule) -> str:
         text = f"Simple majority of {who}: passes with more than half {BASE_PHRASES[rule.base]}"
     elif rule.method == "supermajority":
         threshold = rule.threshold or Fraction(1)
-        text = f"Super-majority of {who}: passes with at least {percent(threshold)} {BASE_PHRASES[rule.base]}"
+        text = f"Super-majority of {who}: passes with at least {show_share(threshold)} {BASE_PHRASES[rule.base]}"
     elif rule.method == "consensus":
         text = f"Consensus of {who}: passes when at least one agrees and {_blocks_phrase(rule)}"
         if rule.max_stand_asides is not None:
@@ -421,12 +421,20 @@ def describe_rule(rule: Rule) -> str:
             "ballots move to their next choice, until one option has more than half"
         )
     else:
-        text = f"Ranked choice (Schulze) of {who}: the option that beats or ties every other in head-to-head comparisons is chosen"
+        text = (
+            f"Ranked choice (Schulze) of {who}: the option that beats or ties every other along the strongest "
+            "chains of head-to-head wins is chosen"
+        )
     if rule.block_allowance_set and rule.method in ("majority", "supermajority"):
         text += f"; {_blocks_phrase(rule)}"
     if rule.quorum is not None:
-        measure = " of their combined weight" if rule.quorum_by == "weight" else ""
-        text += f". Quorum: at least {percent(rule.quorum)} of eligible {plural}{measure} must take part"
+        if rule.quorum_by == "weight":
+            text += (
+                f". Quorum: those taking part must carry at least {show_share(rule.quorum)} of the eligible "
+                f"{plural}' combined weight"
+            )
+        else:
+            text += f". Quorum: at least {show_share(rule.quorum)} of eligible {plural} must take part"
     text += "."
     if rule.fallback is not None:
         rounds = rule.fallback.after_failed_rounds
@@ -443,6 +451,8 @@ def _blocks_phrase(rule: Rule) -> str:
     if rule.blocks_per_units is not None:
         return f"there is no more than one block per {rule.blocks_per_units} eligible {noun(rule.unit)}"
     allowed = rule.blocks_allowed or 0
+    if rule.method == "fist_to_five" and rule.fist_to_five.block_at_or_below < 0:
+        return f"at least one shows more than {rule.fist_to_five.concern_at_or_below} (no score is a block)"
     if allowed == 0:
         return "no one blocks"
     return f"no more than {allowed} {'block' if allowed == 1 else 'blocks'} (one {singular} each)"

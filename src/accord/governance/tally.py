@@ -14,7 +14,7 @@ from typing import Any
 
 from .ballots import Stance, Unit, check_stance
 from .errors import GovernanceError
-from .numbers import percent, show, show_exact, sqrt_weight
+from .numbers import percent, show, show_share, sqrt_weight
 from .rules import Rule, noun
 
 PASSED, REJECTED, BLOCKED, NO_QUORUM, NEEDS_DISCUSSION = (
@@ -157,7 +157,8 @@ def tally(
 ) -> Outcome:
     """The outcome of a round. Stances are in time order; a unit's latest stance counts.
 
-    `checked=True` skips the per-stance check for stances already checked when they were recorded.
+    `checked=True` skips the per-stance check for stances already checked when they were recorded; a stance from
+    a unit not among `eligible` is refused either way (the unit may have been eligible when it was recorded).
     """
     if not eligible:
         raise GovernanceError("There must be at least one eligible unit.", path="eligible")
@@ -167,11 +168,9 @@ def tally(
         raise GovernanceError("Each eligible unit must be listed once.", path="eligible")
     latest: dict[str, Stance] = {}
     for index, stance in enumerate(stances):
+        if stance.unit not in units:
+            raise GovernanceError(f"{stance.unit!r} is not among the eligible units.", path=f"stances[{index}].unit")
         if not checked:
-            if stance.unit not in units:
-                raise GovernanceError(
-                    f"{stance.unit!r} is not among the eligible units.", path=f"stances[{index}].unit"
-                )
             check_stance(applied, stance, options=options, path=f"stances[{index}]")
         latest[stance.unit] = stance
     if applied.takes_options:
@@ -311,11 +310,6 @@ def _at_least(share: Fraction, whole: int) -> int:
 
 def _ratio(part: Fraction, whole: Fraction) -> Fraction:
     return part / whole if whole else Fraction(0)
-
-
-def show_share(share: Fraction) -> str:
-    """ "90%" when the share is a whole percentage, otherwise the exact fraction "2/3"."""
-    return percent(share) if (share * 100).denominator == 1 else show_exact(share)
 
 
 def _blocks(rule: Rule, eligible_units: int, blocks: int) -> Condition:
@@ -511,7 +505,7 @@ def _most(rule: Rule, options: Sequence[str], totals: dict[str, Fraction]) -> tu
     elif top == 0:
         explanation = f"No option received any {what}, so all {len(winners)} are tied"
     else:
-        explanation = f"{_joined(winners)} are tied with {show(top)} {what} each; no draw is made, so the coalition decides how to break the tie"
+        explanation = f"{_joined(winners)} are tied at {show(top)} each ({what}); no draw is made, so the coalition decides how to break the tie"
     return winners, Condition("winner", "one option ahead of all others", found, len(winners) == 1, explanation)
 
 
@@ -553,7 +547,11 @@ def _instant_runoff(
             return (
                 continuing,
                 Condition(
-                    "winner", "more than half of the continuing ballots", found, False, f"No option has more than half: {found}; no draw is made"
+                    "winner",
+                    "more than half of the continuing ballots",
+                    found,
+                    False,
+                    f"No option has more than half: {found}; no draw is made",
                 ),
                 rounds,
             )
