@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accord.web.middleware.ActionErrorPageMiddleware",
+    "accord.web.middleware.RememberStandingsMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -203,9 +204,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {
     "default": {
         "BACKEND": (
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if TESTING
-            else "django_tasks_db.DatabaseBackend"
+            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
         ),
         "QUEUES": ["default"],
     }

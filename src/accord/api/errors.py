@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from ninja import Schema
@@ -56,6 +56,7 @@ CODES_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "too_large",
     422: "invalid",
     429: "too_many_requests",
 }
@@ -238,6 +239,17 @@ def install_error_handlers(api: NinjaAPI, *, body_params: Iterable[str] = ("payl
             error_body(409, "conflict", "This clashes with a change made at the same moment. Reload and try again."),
         )
 
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        return respond(
+            request,
+            error_body(
+                413,
+                "too_large",
+                f"The request body is larger than this server accepts ({limit / 1_000_000:.1f} MB); send less at once.",
+            ),
+        )
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         if settings.DEBUG or getattr(settings, "TESTING", False):
             raise exc  # show the traceback to whoever is developing
@@ -251,6 +263,7 @@ def install_error_handlers(api: NinjaAPI, *, body_params: Iterable[str] = ("payl
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(PermissionDenied, on_permission_denied)
     api.add_exception_handler(IntegrityError, on_integrity_error)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
     api.add_exception_handler(Exception, on_unexpected)
 
 

@@ -14,6 +14,7 @@ from ninja import NinjaAPI, Router
 
 from accord.accounts.api import router as accounts_router
 from accord.coalitions.api import router as coalitions_router
+from accord.decisions.api import router as decisions_router
 
 from .auth import SIGNED_IN
 from .errors import add_error_responses, install_error_handlers, json_answers
@@ -66,6 +67,7 @@ install_error_handlers(api)
 
 api.add_router("", coalitions_router)
 api.add_router("", accounts_router)
+api.add_router("", decisions_router)
 
 # Last, so it only answers what nothing above matched: an unknown address under /api/v1/ gets the JSON error
 # shape rather than the site's HTML 404 page.

@@ -37,6 +37,7 @@ from .permissions import (
     Actor,
     Role,
     Standing,
+    forget_standings,
     may_act_for_group,
     may_edit_person,
     may_end_affiliation,
@@ -102,7 +103,11 @@ def record_audit_event(
     data: dict[str, Any] | None = None,
     actor_name: str | None = None,
 ) -> AuditEvent:
-    """Write one audit event; `actor_name` names work Accord does itself (a round closing at its deadline)."""
+    """Write one audit event; `actor_name` names work Accord does itself (a round closing at its deadline).
+
+    Every action writes one, so this is also where the standings remembered for the request are dropped.
+    """
+    forget_standings()
     person = standing.person if standing else None
     if actor_name is None and person is not None:
         actor_name = person.name

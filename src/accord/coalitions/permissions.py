@@ -6,9 +6,14 @@ to one member group (acting for it, leaving) go to that group's delegates, check
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
+
+from django.db.models import F, FilteredRelation, Q
 
 from accord.errors import NotAllowed, NotSignedIn
 
@@ -73,17 +78,60 @@ def role_of_member(person: Person) -> Role:
     return Role.COORDINATOR if person.is_coordinator else Role.MEMBER
 
 
+class _Remembered(threading.local):
+    """Standings looked up during the current request, valid until anything is written (see `forget_standings`)."""
+
+    active = False
+    standings: dict[tuple[int, int], Standing]
+
+    def __init__(self) -> None:
+        self.standings = {}
+
+
+_remembered = _Remembered()
+
+
+@contextmanager
+def remembering_standings() -> Iterator[None]:
+    """For the length of one request, look each actor's standing up once (a page asks several times)."""
+    _remembered.active, _remembered.standings = True, {}
+    try:
+        yield
+    finally:
+        _remembered.active, _remembered.standings = False, {}
+
+
+def forget_standings() -> None:
+    """Called by every write (through the audit event it records), so no one acts on a standing that changed."""
+    _remembered.standings = {}
+
+
 def standing_in(actor: Actor, coalition: Coalition) -> Standing:
     if not getattr(actor, "is_authenticated", False):
         return Standing(Role.ANONYMOUS)
-    person = Person.objects.filter(coalition=coalition, user=actor).first()
+    key = (int(actor.pk or 0), int(coalition.pk or 0))
+    if _remembered.active and key in _remembered.standings:
+        return _remembered.standings[key]
+    standing = _look_up_standing(actor, coalition)
+    if _remembered.active:
+        _remembered.standings[key] = standing
+    return standing
+
+
+def _look_up_standing(actor: Actor, coalition: Coalition) -> Standing:
+    # One query: the person row once per current membership (or once, with None, when there is none).
+    current = FilteredRelation("affiliations", condition=Q(affiliations__ended_at__isnull=True))
+    rows = list(
+        Person.objects.filter(coalition=coalition, user=actor)
+        .annotate(current=current)
+        .annotate(group_id=F("current__member_group_id"), delegate=F("current__is_delegate"))
+        .order_by()
+    )
+    person = rows[0] if rows else None
     if person is None or not person.is_active:
         return Standing(Role.OUTSIDER, person)
-    affiliations = list(
-        Affiliation.objects.filter(person=person, ended_at__isnull=True)
-        .order_by()  # the model's ordering would join two tables for nothing
-        .values_list("member_group_id", "is_delegate")
-    )
+    annotated: list[Any] = rows  # each row carries its membership's group_id and delegate flag
+    affiliations = [(row.group_id, row.delegate) for row in annotated if row.group_id is not None]
     return Standing(
         role_of_member(person),
         person,

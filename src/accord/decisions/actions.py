@@ -7,10 +7,11 @@ an audit event. Rules are checked by the governance kernel; a rule is frozen on 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import default_task_backend
@@ -30,7 +31,7 @@ from accord.governance import (
     rule_to_json,
 )
 from accord.governance import Stance as KernelStance
-from accord.governance.numbers import parse_fraction, show_exact
+from accord.governance.numbers import check_weight, parse_fraction, show_exact
 from accord.text import clean_text
 
 from . import queries, tasks
@@ -87,7 +88,10 @@ def _moment(value: Any, *, field: str, label: str) -> datetime:
         raise Invalid(f"Give {label} as a date and time.", field=field)
     if timezone.is_naive(value):
         raise Invalid(f"Give {label} with its time zone.", field=field)
-    return value
+    try:
+        return value.astimezone(UTC)  # the audit summary says "UTC": it must be
+    except OverflowError:
+        raise Invalid(f"Give {label} within the next year.", field=field) from None
 
 
 def _window(opens_at: Any, closes_at: Any, *, now: datetime) -> tuple[datetime, datetime]:
@@ -310,8 +314,10 @@ def set_agreed_weight(*, actor: Actor, member_group: MemberGroup, weight: Any) -
         value = parse_fraction(weight, path="weight", what="the weight")
     except GovernanceError as error:
         raise Invalid(error.message, field="weight") from error
-    if value <= 0 or value > 1_000_000:
-        raise Invalid("A weight must be more than 0 and at most 1,000,000.", field="weight")
+    try:
+        check_weight(value, path="weight")
+    except GovernanceError as error:
+        raise Invalid(error.message, field="weight") from error
     text = show_exact(value)
     agreed, _created = AgreedWeight.objects.update_or_create(
         member_group=member_group, defaults={"coalition": coalition, "weight": text, "updated_at": timezone.now()}
@@ -453,6 +459,8 @@ def open_proposal(
     if kind is None or kind.coalition_id != coalition.pk:
         raise Invalid("Choose a decision kind of this coalition.", field="kind")
     title = clean_text(title, field="title", label="a title", max_length=TITLE_MAX)
+    if "\n" in title or "\r" in title:
+        raise Invalid("Keep the title on one line; the text below it can be as long as you need.", field="title")
     text = clean_text(text, field="text", label="the proposal's text", max_length=TEXT_MAX)
     rule = _rule(kind.rule, field="kind")
     cleaned_options = _options(options, rule)
@@ -502,17 +510,31 @@ def _current_round(proposal: Proposal, *, lock: bool = False) -> Round:
     return round_
 
 
+def _may_manage(standing: Standing, proposal: Proposal) -> bool:
+    """The proposer or a coordinator, asked before the proposal's state so outsiders learn nothing of it."""
+    is_author = standing.person is not None and proposal.author_id == standing.person.pk
+    return standing.role >= Role.MEMBER and (is_author or standing.role >= Role.COORDINATOR)
+
+
 @atomic_action
 def withdraw_proposal(*, actor: Actor, proposal: Proposal, reason: str = "") -> Proposal:
     standing = _standing(actor, proposal.coalition)
+    if not _may_manage(standing, proposal):
+        raise NotAllowed("Only the person who proposed it, or a coordinator, can withdraw it.")
+    # Round first, then proposal: the order closing takes them in, so the two never deadlock.
+    round_ = _current_round(proposal, lock=True)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if not proposal.is_open:
+    if not proposal.is_open or proposal.round_number != round_.number:
         raise Conflict(f"This proposal is already {proposal.get_status_display().lower()}.")
     if not may_withdraw(standing, proposal):
         raise NotAllowed("Only the person who proposed it, or a coordinator, can withdraw it.")
-    reason = clean_text(reason, field="reason", label="a reason", max_length=REASON_MAX, required=False)
     now = timezone.now()
-    Round.objects.filter(proposal=proposal, number=proposal.round_number).update(status=Status.WITHDRAWN, closed_at=now)
+    if now >= round_.closes_at:
+        raise Conflict(
+            "This round's closing time has passed, so it is counted rather than withdrawn. Reload to see the outcome."
+        )
+    reason = clean_text(reason, field="reason", label="a reason", max_length=REASON_MAX, required=False)
+    Round.objects.filter(pk=round_.pk).update(status=Status.WITHDRAWN, closed_at=now)
     proposal.status = Status.WITHDRAWN
     proposal.withdrawn_reason = reason
     proposal.save(update_fields=["status", "withdrawn_reason"])
@@ -539,7 +561,9 @@ def start_next_round(
 ) -> Round:
     """After a failed round, put the (amended) proposal again; the fallback rule applies once its count is reached."""
     standing = _standing(actor, proposal.coalition)
-    proposal = Proposal.objects.select_for_update().select_related("kind", "coalition").get(pk=proposal.pk)
+    if not _may_manage(standing, proposal):
+        raise NotAllowed("Only the person who proposed it, or a coordinator, can start a new round.")
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("kind", "coalition").get(pk=proposal.pk)
     if proposal.status not in FAILED:
         if proposal.is_open:
             raise Conflict("This round is still open; a new round can start once it has closed without agreement.")
@@ -589,26 +613,46 @@ def start_next_round(
 # --- stances ----------------------------------------------------------------------------------------------------------
 
 
-def _unit_for(standing: Standing, round_: Round, unit_key: str | None) -> EligibleUnit:
-    units = EligibleUnit.objects.filter(round=round_)
+def _locked_units(standing: Standing, proposal: Proposal, unit_key: str | None) -> list[EligibleUnit]:
+    """The unit named (or the actor's own units) in the proposal's current round, each with its round, whose row
+    this locks; and whether the unit's current stance was given by the unit itself. One query on the busy path."""
     if unit_key:
-        if not isinstance(unit_key, str):
-            raise Invalid("Name the unit as text, like p12 or g3.", field="unit")
-        unit = units.filter(key=unit_key).first()
-        if unit is None:
+        if not isinstance(unit_key, str) or "\x00" in unit_key or len(unit_key) > 20:
+            raise Invalid("Name the unit as it is listed, like p12 or g3.", field="unit")
+        keys = [unit_key]
+    else:
+        keys = own_unit_keys(standing)
+    current = Stance.objects.filter(round_id=OuterRef("round_id"), unit_key=OuterRef("key"), is_current=True)
+    return list(
+        EligibleUnit.objects.select_related("round")
+        .select_for_update(of=("round",))
+        .filter(round__proposal=proposal, round__number=proposal.round_number, key__in=keys)
+        .annotate(has_stance=Exists(current), given_by_unit=Exists(current.filter(on_behalf=False)))
+        .order_by("label", "key")
+    )
+
+
+def _unit_for(standing: Standing, round_: Round, units: list[EligibleUnit], unit_key: str | None) -> EligibleUnit:
+    if unit_key:
+        if not units:
             raise Invalid(f"{unit_key!r} is not eligible in this round.", field="unit")
-        return unit
-    own = list(units.filter(key__in=own_unit_keys(standing)))
-    if len(own) == 1:
-        return own[0]
-    if not own:
-        if round_.proposal.rule.get("unit") == "groups":
+        return units[0]
+    if len(units) == 1:
+        return units[0]
+    if not units:
+        counted_by = _rule(round_.proposal.rule).applied(round_.failed_rounds_before)[0].unit  # a fallback may differ
+        if counted_by == "groups":
             raise NotAllowed(
                 "This decision is counted by member groups, and you are not a delegate of an eligible group: "
                 "ask your group's delegate to give its position."
             )
+        if counted_by == "groups_and_individuals" and standing.member_of:
+            raise NotAllowed(
+                "This decision is counted by member groups and individual members, and you take part through your "
+                "member group: ask its delegate to give its position."
+            )
         raise NotAllowed("You are not eligible in this round (it counts those who were members when it opened).")
-    names = ", ".join(f"{unit.key} ({unit.label})" for unit in own)
+    names = ", ".join(f"{unit.key} ({unit.label})" for unit in units)
     raise Invalid(f"Say whom you respond for: {names}.", field="unit")
 
 
@@ -665,24 +709,28 @@ def record_stance(
     standing = _standing(actor, coalition)
     if standing.person is None or standing.role < Role.MEMBER:
         raise NotAllowed("Only members of this coalition can respond.")
-    round_ = _current_round(proposal)
+    # Stances of one proposal queue on its round's row: closing (which locks it too) then counts every stance
+    # that got in, and with "close when everyone has responded" the last two responders cannot miss each other.
+    units = _locked_units(standing, proposal, unit_key)
+    round_ = units[0].round if units else _current_round(proposal, lock=True)
+    round_.proposal = proposal
     now = timezone.now()
     if proposal.status != Status.OPEN or not round_.is_open:
-        raise Conflict(f"This proposal is {proposal.get_status_display().lower()}; stances can no longer change.")
+        # The locked round is the truth: `proposal` may have been read before the round closed.
+        shown = proposal if round_.is_open else round_
+        raise Conflict(f"This proposal is {shown.get_status_display().lower()}; stances can no longer change.")
     if now < round_.opens_at:
         raise Conflict(f"This round opens at {round_.opens_at:%Y-%m-%d %H:%M} UTC.")
     if now >= round_.closes_at:
         raise Conflict(f"This round closed at {round_.closes_at:%Y-%m-%d %H:%M} UTC; the outcome is being counted.")
-    facilitator_ids = set(proposal.facilitators.values_list("pk", flat=True)) if unit_key else set()
-    facilitating = bool(unit_key) and may_facilitate(standing, proposal, facilitator_ids)
-    unit = _unit_for(standing, round_, unit_key)
-    if not may_respond_for(standing, unit) and not facilitating:
-        if unit.member_group_id is not None:
-            raise NotAllowed(f"Only {unit.label}'s delegates (or a facilitator) can give its position.")
-        raise NotAllowed("Only that person (or a facilitator) can give their stance.")
-    # One unit at a time: a second submission for the same unit waits here, then supersedes the first.
-    EligibleUnit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True).get()
-
+    unit = _unit_for(standing, round_, units, unit_key)
+    speaks_for_unit = may_respond_for(standing, unit)
+    if not speaks_for_unit:
+        named = set() if standing.role >= Role.COORDINATOR else set(proposal.facilitators.values_list("pk", flat=True))
+        if not may_facilitate(standing, proposal, named):
+            if unit.member_group_id is not None:
+                raise NotAllowed(f"Only {unit.label}'s delegates (or a facilitator) can give its position.")
+            raise NotAllowed("Only that person (or a facilitator) can give their stance.")
     reason = clean_text(reason, field="reason", label="the reason", max_length=REASON_MAX, required=False)
     choice = _choice(ranking, approve, scores, dots)
     stance = _kernel_stance(unit.key, position, reason, score, choice)
@@ -693,7 +741,13 @@ def record_stance(
         field = error.path.removeprefix("stance.") or "position"
         raise Invalid(error.message, field=field) from error
 
-    Stance.objects.filter(round=round_, unit_key=unit.key, is_current=True).update(is_current=False)
+    current = Stance.objects.filter(round=round_, unit_key=unit.key, is_current=True)
+    if not speaks_for_unit and unit.given_by_unit:
+        # A facilitator records for people in the room; they never overrule what someone said for themself.
+        whose = f"{unit.label}'s delegates" if unit.member_group_id is not None else unit.label
+        raise Conflict(f"{whose} gave this stance themselves, so only they can change it.", field="unit")
+    if unit.has_stance:  # read under the round's lock, so still true
+        current.update(is_current=False)
     record = Stance.objects.create(
         round=round_,
         unit=unit,
@@ -709,15 +763,16 @@ def record_stance(
         if choice
         else None,
         reason=reason,
+        on_behalf=not speaks_for_unit,
         size=unit.size,
         weight=unit.weight,
         created_at=now,
     )
-    on_behalf = "" if may_respond_for(standing, unit) else f" on behalf of {unit.label}"
-    if proposal.is_secret:
+    on_behalf = "" if speaks_for_unit else f" on behalf of {unit.label}"
+    if queries.positions_hidden(proposal, round_):
         said = "gave a stance"
     else:
-        said = f"gave the stance {_said(record)}"
+        said = _said(record)
     if unit.member_group_id is not None and not on_behalf:
         on_behalf = f" for {unit.label}"
     _audit(
@@ -738,10 +793,13 @@ def record_stance(
 
 def _said(stance: Stance) -> str:
     if stance.position:
-        return stance.position.replace("_", " ")
+        return f"gave the stance {stance.position.replace('_', ' ')}"
     if stance.score is not None:
-        return f"{stance.score} of 5"
-    return "a choice"
+        return f"showed {stance.score} of 5"
+    kind = next(iter(stance.choice or {}), "")
+    return {"ranking": "ranked the options", "approve": "approved options", "scores": "scored the options"}.get(
+        kind, "spread dots over the options"
+    )
 
 
 # --- closing ------------------------------------------------------------------------------------------------------------
@@ -777,7 +835,10 @@ def close_round_if_due(*, round_id: int, now: datetime | None = None) -> Round |
     """
     now = now or timezone.now()
     round_ = (
-        Round.objects.select_for_update().select_related("proposal", "proposal__coalition").filter(pk=round_id).first()
+        Round.objects.select_for_update(of=("self",))
+        .select_related("proposal", "proposal__coalition")
+        .filter(pk=round_id)
+        .first()
     )
     if round_ is None or not round_.is_open or round_.closes_at > now:
         return None
@@ -787,11 +848,22 @@ def close_round_if_due(*, round_id: int, now: datetime | None = None) -> Round |
     return _close(proposal, round_, now=now, reason="its closing time came")
 
 
-def close_due_rounds(*, now: datetime | None = None) -> int:
-    """Close every overdue round; returns how many closed."""
+def close_due_rounds(
+    *, now: datetime | None = None, coalition: Coalition | None = None, proposal: Proposal | None = None
+) -> int:
+    """Close every overdue round (of one coalition, or one proposal); returns how many closed.
+
+    Pages and the API call it before showing proposals, so no reader sees a stale "open" when the worker was
+    down or late at a deadline; when nothing is overdue it costs one query.
+    """
     now = now or timezone.now()
     closed = 0
-    for round_id in Round.objects.filter(status=Status.OPEN, closes_at__lte=now).values_list("pk", flat=True):
+    overdue = Round.objects.filter(status=Status.OPEN, closes_at__lte=now)
+    if coalition is not None:
+        overdue = overdue.filter(proposal__coalition=coalition)
+    if proposal is not None:
+        overdue = overdue.filter(proposal=proposal)
+    for round_id in overdue.values_list("pk", flat=True):
         if close_round_if_due(round_id=round_id, now=now) is not None:
             closed += 1
     return closed

@@ -7,6 +7,8 @@ changes a decision already under way. Stances are never overwritten: a changed s
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -77,7 +79,8 @@ class Proposal(models.Model):
         SECRET = "secret", "Secret: only the totals are shown"
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="proposals")
-    kind = models.ForeignKey(DecisionKind, on_delete=models.PROTECT, related_name="proposals")
+    # RESTRICT: a kind in use cannot be deleted on its own, but goes with its coalition when that is deleted.
+    kind = models.ForeignKey(DecisionKind, on_delete=models.RESTRICT, related_name="proposals")
     title = models.CharField(max_length=200)
     author = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="proposals")
     rule = models.JSONField(help_text="The kind's rule when the proposal opened; it never changes afterwards.")
@@ -140,14 +143,19 @@ class Round(models.Model):
     def is_open(self) -> bool:
         return self.status == Status.OPEN
 
+    def accepts_stances(self, now: datetime | None = None) -> bool:
+        """Open, and within its time window."""
+        now = now or timezone.now()
+        return self.is_open and self.opens_at <= now < self.closes_at
+
 
 class EligibleUnit(models.Model):
     """A unit that may respond in a round, fixed when the round opens: a person, or a member group."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="eligible_units")
     key = models.CharField(max_length=20, help_text="p<person id> or g<member group id>.")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    member_group = models.ForeignKey(MemberGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
+    member_group = models.ForeignKey(MemberGroup, null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
     label = models.CharField(max_length=200)
     size = models.PositiveIntegerField(default=1)
     weight = models.CharField(max_length=40, blank=True, help_text="The agreed weight, under custom weighting.")
@@ -178,6 +186,9 @@ class Stance(models.Model):
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     choice = models.JSONField(null=True, blank=True, help_text="A ranking, approvals, scores or dots over options.")
     reason = models.TextField(blank=True, max_length=4000)
+    on_behalf = models.BooleanField(
+        default=False, help_text="Recorded by a facilitator for the unit, rather than by the person or delegate."
+    )
     # Copied from the unit so the tally reads one table.
     size = models.PositiveIntegerField(default=1)
     weight = models.CharField(max_length=40, blank=True)

@@ -44,6 +44,7 @@ def send_closing_reminders(round_id: int) -> None:
         "link": settings.BASE_URL + reverse("web:proposal", args=[proposal.coalition.slug, proposal.pk]),
     }
     message = render_to_string("decisions/email/closing_soon.txt", context)
-    subject = f"Closing soon: {proposal.title} ({proposal.coalition.name})"
+    # One line whatever the names hold: a line break in a header would stop the mail.
+    subject = " ".join(f"Closing soon: {proposal.title} ({proposal.coalition.name})".split())
     for address in addresses:  # one message each, so no one sees who else has not responded
         send_mail(subject=subject, message=message, from_email=None, recipient_list=[address])

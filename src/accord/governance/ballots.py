@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from .errors import GovernanceError
-from .numbers import parse_fraction
+from .numbers import check_weight, parse_fraction
 from .rules import FIST_MAX, Rule
 
 REASON_MAX = 4000
@@ -229,8 +229,7 @@ def _eligible(raw: object, *, rule: Rule, path: str) -> list[Unit]:
         weight = None
         if "weight" in item:
             weight = parse_fraction(item["weight"], path=f"{item_path}.weight", what="the weight")
-            if weight <= 0:
-                raise GovernanceError("A weight must be more than 0.", path=f"{item_path}.weight")
+            check_weight(weight, path=f"{item_path}.weight")
         elif rule.weighting == "custom":
             raise GovernanceError("Custom weighting needs a weight for every unit.", path=f"{item_path}.weight")
         units.append(Unit(unit_id, size, weight))

@@ -10,6 +10,7 @@ Every key a method does not use is refused rather than ignored, so a rule never 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -92,15 +93,7 @@ class Rule:
 
     def accepted_positions(self) -> tuple[str, ...]:
         """The positions a stance may take under this rule (option methods and fist-to-five: abstain only)."""
-        if self.method == "consensus":
-            return ("agree", "stand_aside", "abstain", "block")
-        if self.method in ("majority", "supermajority"):
-            return (
-                ("agree", "disagree", "abstain", "block")
-                if self.block_allowance_set
-                else ("agree", "disagree", "abstain")
-            )
-        return ("abstain",)
+        return _accepted_positions(self)
 
     def block_allowance(self, eligible_units: int) -> int:
         if self.blocks_allowed is not None:
@@ -115,6 +108,18 @@ class Rule:
         while rule.fallback is not None and failed_rounds >= rule.fallback.after_failed_rounds:
             rule, depth = rule.fallback.rule, depth + 1
         return rule, depth
+
+
+@functools.lru_cache(maxsize=256)
+def _accepted_positions(rule: Rule) -> tuple[str, ...]:
+    """Worked out once per rule: a tally checks it for every stance."""
+    if rule.method == "consensus":
+        return ("agree", "stand_aside", "abstain", "block")
+    if rule.method in ("majority", "supermajority"):
+        if rule.block_allowance_set:
+            return ("agree", "disagree", "abstain", "block")
+        return ("agree", "disagree", "abstain")
+    return ("abstain",)
 
 
 # --- reading the JSON form ----------------------------------------------------------------------------------
