@@ -132,11 +132,18 @@ def test_the_account_menu_signs_out_by_post_and_links_to_api_tokens(demo, client
 def test_the_coalition_nav_shows_only_what_the_viewer_may_use(demo, client_for) -> None:
     assert nav_links(client_for(None).get(url(demo))) == ["Home", "Join"]
     assert nav_links(client_for(demo.outsider).get(url(demo))) == ["Home", "Join"]
-    assert nav_links(client_for(demo.member).get(url(demo))) == ["Home", "Member groups", "People", "Audit log"]
+    assert nav_links(client_for(demo.member).get(url(demo))) == [
+        "Home",
+        "Member groups",
+        "People",
+        "Decisions",
+        "Audit log",
+    ]
     assert nav_links(client_for(demo.delegate).get(url(demo))) == [
         "Home",
         "Member groups",
         "People",
+        "Decisions",
         "Invitations",
         "Audit log",
     ]
@@ -144,6 +151,7 @@ def test_the_coalition_nav_shows_only_what_the_viewer_may_use(demo, client_for) 
         "Home",
         "Member groups",
         "People",
+        "Decisions",
         "Applications",
         "Invitations",
         "Audit log",
@@ -226,9 +234,9 @@ def test_a_member_sees_groups_people_activity_and_their_own_standing(demo, clien
     assert section.find("a", href=url(demo, "people/")).text == "See all 57 people"
     activity = document.find("section", aria_labelledby="activity-heading").find("ul").find_all("li")
     assert len(activity) == 10
-    assert activity[0].text.startswith(
-        "Fiona MacLeod (former member) took Scarborough Coastal Watch out of the coalition"
-    )
+    newest = AuditEvent.objects.filter(coalition=demo.coalition).order_by("-created_at", "-id").first()
+    assert newest.verb == "stance.recorded"  # the demo's decisions came last
+    assert activity[0].text.startswith(f"{newest.actor_name} {newest.summary}")
     assert "Coordinating" not in text and "applications waiting" not in text
 
 

@@ -829,7 +829,10 @@ def test_the_audit_log_filters_by_kind_and_paginates(demo, client_for):
     assert f"Everything: {total} changes" in page
     assert len(re.findall(r"<time datetime=", response.content.decode().split('id="audit-results"')[1])) == 50
     assert f"Page 1 of {(total + 49) // 50}" in page
-    assert "Fiona MacLeod (former member) took Scarborough Coastal Watch out of the coalition" in page
+    newest = AuditEvent.objects.filter(coalition=demo.coalition).order_by("-created_at", "-id").first()
+    assert f"{newest.actor_name} {newest.summary}" in page  # newest first: the demo's decisions came last
+    groups = text(client.get(url("audit", slug) + "?kind=member_group"))
+    assert "Fiona MacLeod (former member) took Scarborough Coastal Watch out of the coalition" in groups
 
     applications = client.get(url("audit", slug) + "?kind=application")
     events = AuditEvent.objects.filter(coalition=demo.coalition, verb__startswith="application.")

@@ -12,7 +12,7 @@ from accord.coalitions.models import Application, Invitation
 
 
 def test_application_counts_by_status_for_a_coordinator_in_one_query(demo, django_assert_num_queries):
-    with django_assert_num_queries(3):  # the actor's standing (their person, their groups), then one GROUP BY
+    with django_assert_num_queries(2):  # the actor's standing (their person and groups in one), then one GROUP BY
         counts = queries.application_counts(demo.coordinator, demo.coalition)
     assert counts == {"pending": 2, "admitted": 1, "declined": 1, "withdrawn": 0}
 

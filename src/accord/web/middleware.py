@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from accord.coalitions.permissions import remembering_standings
 from accord.errors import ActionError, NotSignedIn
 
 # What an htmx request is told when something other than an action refused it (a stale CSRF token, a page that is
@@ -107,3 +108,14 @@ class ContentSecurityPolicyMiddleware:
         ):
             response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         return response
+
+
+class RememberStandingsMiddleware:
+    """Look an actor's standing in a coalition up once per request, however many checks ask for it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with remembering_standings():
+            return self.get_response(request)

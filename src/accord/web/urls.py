@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, coalitions, groups, home, membership, people, tokens
+from .views import audit, coalitions, decision_kinds, decisions, facilitation, groups, home, membership, people, tokens
 
 app_name = "web"
 
@@ -40,7 +40,30 @@ urlpatterns = [
     ),
     path("invite/<str:token>/", membership.invitation, name="invitation"),
     path("c/<slug:slug>/leave/", membership.leave, name="leave"),
+    path("c/<slug:slug>/decisions/", decisions.proposals, name="proposals"),
+    path("c/<slug:slug>/decisions/new/", decisions.proposal_create, name="proposal_create"),
+    path("c/<slug:slug>/decisions/<int:proposal_id>/", decisions.proposal, name="proposal"),
+    path("c/<slug:slug>/decisions/<int:proposal_id>/stance/", decisions.proposal_stance, name="proposal_stance"),
+    path("c/<slug:slug>/decisions/<int:proposal_id>/withdraw/", decisions.proposal_withdraw, name="proposal_withdraw"),
+    path(
+        "c/<slug:slug>/decisions/<int:proposal_id>/next-round/",
+        decisions.proposal_next_round,
+        name="proposal_next_round",
+    ),
+    path("c/<slug:slug>/decisions/<int:proposal_id>/history/", decisions.proposal_history, name="proposal_history"),
+    path("c/<slug:slug>/decision-kinds/", decision_kinds.decision_kinds, name="decision_kinds"),
+    path("c/<slug:slug>/decision-kinds/new/", decision_kinds.decision_kind_create, name="decision_kind_create"),
+    path(
+        "c/<slug:slug>/decision-kinds/<int:kind_id>/edit/",
+        decision_kinds.decision_kind_edit,
+        name="decision_kind_edit",
+    ),
+    path("c/<slug:slug>/decision-kinds/weights/", decision_kinds.agreed_weights, name="agreed_weights"),
+    path("c/<slug:slug>/decision-kinds/simulate/", decision_kinds.rule_simulator, name="rule_simulator"),
     path("c/<slug:slug>/audit/", audit.index, name="audit"),
     path("account/tokens/", tokens.index, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", tokens.revoke, name="token_revoke"),
+    path("c/<slug:slug>/decisions/<int:proposal_id>/facilitate/", facilitation.facilitate, name="proposal_facilitate"),
+    path("c/<slug:slug>/decisions/<int:proposal_id>/projector/", facilitation.projector, name="proposal_projector"),
+    path("c/<slug:slug>/decisions/<int:proposal_id>/tally/", facilitation.tally, name="proposal_tally"),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accord.coalitions import actions, queries
 from accord.coalitions.models import Application
 from accord.decisions import actions as decision_actions
+from accord.decisions import queries as decision_queries
 from accord.errors import NotSignedIn
 
 from ..action_forms import attempt
@@ -44,6 +45,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         context["people_count"] = queries.people(actor, coalition).count()
         context["events"] = list(queries.audit_events(actor, coalition)[:RECENT_EVENTS])
         context["my_affiliations"] = list(queries.current_affiliations(actor, standing.person))
+        # The "Decisions open" box: two counts, whatever the number of proposals.
+        context["open_proposals"] = decision_queries.proposals(actor, coalition, status="open").count()
+        context["awaiting_count"] = decision_queries.awaiting(actor, coalition).count()
     if standing.can("decide_applications"):
         context["pending_count"] = queries.applications(actor, coalition, status=Application.Status.PENDING).count()
     else:
