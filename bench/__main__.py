@@ -2,11 +2,12 @@
 query count over the demo; and the list pages and API lists at the reference scale, against the floor of reading
 the same rows.
 
-    python -m bench [--repeat 3] [--list-repeat 15] [--only NAME[,NAME]] [--show-queries]
+    python -m bench [--repeat 3] [--list-repeat 15] [--requests 500] [--only NAME[,NAME]] [--show-queries]
                     [--output bench/results/latest.json]
 
 `--only` picks benchmarks: demo_load, people_list, lists, or single lists (people_page, groups_page, audit_page,
-people_api, groups_api, audit_api). The JSON (on stdout and in --output) holds what ran, and the machine.
+people_api, groups_api, audit_api), decisions, or its parts (stance_http, tally_db, kernel_million,
+proposal_page_queries; see bench/decisions.py). The JSON (on stdout and in --output) holds what ran, and the machine.
 
 Everything runs on SQLite files in a temporary folder with the production settings (real password hashing, the
 database task queue), as `accord demo` would; the load is timed again with the tests' fast password hasher, to
@@ -33,6 +34,12 @@ With `BENCH_DATABASE_URL=postgres://user@host/db` (a role that may CREATE DATABA
 PostgreSQL as well, in a scratch database created on that server and dropped afterwards, by a child process
 (the settings read DATABASE_URL when Django starts). There the tables are VACUUM ANALYZEd after loading, as
 autovacuum would do soon after a bulk load; SQLite gets no ANALYZE, as in production.
+
+Decisions (`decisions` in the JSON): recording a stance over HTTP against a bare authenticated one-row insert,
+tallying 14,000 stances from the database against the bare GROUP BY, the kernel over a million stances, and the
+proposal page's query count at 100 and 14,000 stances; described in bench/decisions.py. They run in a child process
+with a data folder of their own (and on PostgreSQL too with BENCH_DATABASE_URL); --list-repeat sets their
+repeats, --repeat the kernel's, --requests the HTTP requests per side.
 """
 
 from __future__ import annotations
@@ -137,23 +144,29 @@ def _people_list(coordinator_email: str) -> dict[str, Any]:
     }
 
 
-BENCHMARKS = ("demo_load", "people_list", "lists")
+BENCHMARKS = ("demo_load", "people_list", "lists", "decisions")
 
 
-def _selection(only: list[str] | None) -> tuple[set[str], tuple[str, ...]]:
-    """The benchmarks to run and the lists to measure, from `--only` (names, comma-separated or repeated)."""
+def _selection(only: list[str] | None) -> tuple[set[str], tuple[str, ...], tuple[str, ...]]:
+    """The benchmarks to run, the lists to measure and the decisions' parts, from `--only` (names, comma-separated
+    or repeated)."""
+    from bench.decisions import PARTS
     from bench.lists import NAMES
 
     if not only:
-        return set(BENCHMARKS), NAMES
+        return set(BENCHMARKS), NAMES, PARTS
     chosen = {name.strip() for value in only for name in value.split(",") if name.strip()}
-    unknown = chosen - set(BENCHMARKS) - set(NAMES)
+    unknown = chosen - set(BENCHMARKS) - set(NAMES) - set(PARTS)
     if unknown:
-        raise SystemExit(f"--only: unknown {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS + NAMES)}")
+        known = ", ".join(BENCHMARKS + NAMES + PARTS)
+        raise SystemExit(f"--only: unknown {', '.join(sorted(unknown))}; choose from {known}")
     lists = NAMES if "lists" in chosen else tuple(name for name in NAMES if name in chosen)
     if lists:
         chosen.add("lists")
-    return chosen & set(BENCHMARKS), lists
+    parts = PARTS if "decisions" in chosen else tuple(name for name in PARTS if name in chosen)
+    if parts:
+        chosen.add("decisions")
+    return chosen & set(BENCHMARKS), lists, parts
 
 
 def _machine() -> dict[str, Any]:
@@ -290,6 +303,8 @@ def run(
     lists: tuple[str, ...] = (),
     list_repeat: int = 15,
     show_queries: bool = False,
+    decision_parts: tuple[str, ...] = (),
+    requests: int = 500,
 ) -> dict[str, Any]:
     benchmarks = set(BENCHMARKS) if benchmarks is None else benchmarks
     scratch = Path(tempfile.mkdtemp(prefix="accord-bench-"))
@@ -352,7 +367,7 @@ def run(
                 "all_seconds_with_fast_hasher": [round(value, 4) for value in fast_hasher_times],
                 "all_floor_seconds": [round(value, 4) for value in floor_times],
             }
-        else:
+        elif benchmarks & {"people_list", "lists"}:
             _load_demo_fast()
 
         if "people_list" in benchmarks:
@@ -368,6 +383,31 @@ def run(
             base_url = os.environ.get("BENCH_DATABASE_URL", "").strip()
             if base_url:
                 result["lists"]["postgresql"] = _postgres_lists(base_url, scratch, lists, list_repeat, show_queries)
+
+        if "decisions" in benchmarks:
+            from bench import decisions
+
+            connections.close_all()
+            result["decisions"] = {
+                "sqlite": decisions.run_child(
+                    decision_parts,
+                    scratch=scratch,
+                    repeat=list_repeat,
+                    kernel_repeat=repeat,
+                    requests=requests,
+                    show_queries=show_queries,
+                )
+            }
+            base_url = os.environ.get("BENCH_DATABASE_URL", "").strip()
+            if base_url and set(decision_parts) & set(decisions.DATABASE_PARTS):
+                result["decisions"]["postgresql"] = decisions.run_postgres(
+                    base_url,
+                    decision_parts,
+                    scratch=scratch,
+                    repeat=list_repeat,
+                    requests=requests,
+                    show_queries=show_queries,
+                )
         return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -409,24 +449,52 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         metavar="NAME[,NAME]",
         help="run only these: demo_load, people_list, lists, or single lists (people_page, groups_page, "
-        "audit_page, people_api, groups_api, audit_api)",
+        "audit_page, people_api, groups_api, audit_api), decisions, or its parts (stance_http, tally_db, "
+        "kernel_million, proposal_page_queries)",
+    )
+    parser.add_argument(
+        "--requests", type=int, default=500, help="stances recorded over HTTP per way of sending (and floor rows)"
     )
     parser.add_argument("--show-queries", action="store_true", help="add each list's SQL to the results")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json", help="where to write the JSON")
     parser.add_argument("--database-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--decisions-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.repeat < 1 or args.list_repeat < 1:
-        parser.error("--repeat and --list-repeat must be 1 or more")
-    benchmarks, lists = _selection(args.only)
+    if args.repeat < 1 or args.list_repeat < 1 or args.requests < 1:
+        parser.error("--repeat, --list-repeat and --requests must be 1 or more")
+    benchmarks, lists, decision_parts = _selection(args.only)
+    if args.decisions_child:  # a child of bench.decisions.run_child: JSON on stdout, nothing written
+        from bench import decisions
+
+        _prepare_environment(Path(os.environ["ACCORD_DATA_DIR"]).parent)
+        measured = decisions.measure_here(
+            decision_parts,
+            repeat=args.list_repeat,
+            kernel_repeat=args.repeat,
+            requests=args.requests,
+            show_queries=args.show_queries,
+        )
+        print(json.dumps(measured, default=str))
+        return 0
     if args.database_child:  # a child of _postgres_lists: the lists only, JSON on stdout, nothing written
         scratch = Path(os.environ["ACCORD_DATA_DIR"]).parent
         _prepare_environment(scratch)
         print(json.dumps(database_child(lists, args.list_repeat, args.show_queries), default=str))
         return 0
     result = run(
-        args.repeat, benchmarks=benchmarks, lists=lists, list_repeat=args.list_repeat, show_queries=args.show_queries
+        args.repeat,
+        benchmarks=benchmarks,
+        lists=lists,
+        list_repeat=args.list_repeat,
+        show_queries=args.show_queries,
+        decision_parts=decision_parts,
+        requests=args.requests,
     )
     _print_lists_table(result.get("lists", {}))
+    if "decisions" in result:
+        from bench import decisions
+
+        decisions.print_table(result["decisions"])
     text = json.dumps(result, indent=2, default=str)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text + "\n")

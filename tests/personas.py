@@ -52,7 +52,10 @@ def empty_database(db: None) -> None:
     from django.contrib.auth import get_user_model
 
     from accord.coalitions.models import Coalition
+    from accord.decisions.models import Proposal
 
+    # Proposals first: their rounds' eligible units protect the people, groups and decision kinds they name.
+    Proposal.objects.all().delete()
     Coalition.objects.all().delete()
     get_user_model().objects.all().delete()
 

@@ -14,6 +14,8 @@ from accord import demo as demo_module
 from accord.coalitions import actions
 from accord.coalitions.models import Affiliation, Application, AuditEvent, Coalition, Invitation, MemberGroup, Person
 from accord.coalitions.permissions import Role, standing_in
+from accord.decisions import queries as decision_queries
+from accord.decisions.models import Proposal, Stance
 from accord.demo import DEMO_PASSWORD, Demo, database_is_empty, load_demo
 from accord.errors import Conflict
 
@@ -47,8 +49,18 @@ IN_TWO_GROUPS = {"Aoife Byrne", "Jakub Kowalski", "Megan Reid", "Yusuf Rahman", 
 UNAFFILIATED_INDIVIDUALS = {"Amara Okafor", "Helen Marsh", "Joan Pickering", "Samir Haddad"}
 COORDINATORS = {"Amara Okafor", "Niamh Gallagher"}
 RECORDED_WITHOUT_ACCOUNT = {
-    "Ben Crossley", "Bethany Clark", "Darren Lowe", "Fatima Noor", "Harold Jenkins", "Isla Armstrong",
-    "Joan Pickering", "Jonty Greenwood", "Kwame Mensah", "Megan Reid", "Patrick O'Neill", "Samir Haddad",
+    "Ben Crossley",
+    "Bethany Clark",
+    "Darren Lowe",
+    "Fatima Noor",
+    "Harold Jenkins",
+    "Isla Armstrong",
+    "Joan Pickering",
+    "Jonty Greenwood",
+    "Kwame Mensah",
+    "Megan Reid",
+    "Patrick O'Neill",
+    "Samir Haddad",
 }
 
 # One audit event per action the demo calls, by verb.
@@ -65,6 +77,11 @@ EXPECTED_AUDIT_VERBS = {
     "application.declined": 1,
     "person.left": 1,
     "member_group.left": 1,
+    # the decisions (accord.decisions.actions write through coalitions.actions.record_audit_event)
+    "proposal.opened": 5,
+    "stance.recorded": 122,  # 57 + 20 + 20 in the rooms, 11 delegates in round 2, 2 delegates, 12 rankings
+    "proposal.closed": 3,  # by Accord itself, when everyone eligible had responded
+    "proposal.round_started": 1,
 }
 
 
@@ -77,35 +94,39 @@ def summary(coalition: Coalition) -> dict[str, Any]:
     return {
         "coalition": (coalition.name, coalition.slug, coalition.purpose, coalition.question_list),
         "groups": list(
-            MemberGroup.objects.filter(coalition=coalition).order_by("name").values_list(
-                "name", "size", "description", "contact_name", "contact_email", "leave_reason"
-            )
+            MemberGroup.objects.filter(coalition=coalition)
+            .order_by("name")
+            .values_list("name", "size", "description", "contact_name", "contact_email", "leave_reason")
         ),
         "people": list(
-            Person.objects.filter(coalition=coalition).order_by("name").values_list(
-                "name", "email", "user__email", "is_coordinator", "is_individual_member", "leave_reason"
-            )
+            Person.objects.filter(coalition=coalition)
+            .order_by("name")
+            .values_list("name", "email", "user__email", "is_coordinator", "is_individual_member", "leave_reason")
         ),
         "affiliations": list(
-            Affiliation.objects.filter(member_group__coalition=coalition).order_by(
-                "person__name", "member_group__name"
-            ).values_list("person__name", "member_group__name", "is_delegate", "end_reason")
+            Affiliation.objects.filter(member_group__coalition=coalition)
+            .order_by("person__name", "member_group__name")
+            .values_list("person__name", "member_group__name", "is_delegate", "end_reason")
         ),
         "applications": list(
-            Application.objects.filter(coalition=coalition).order_by("applicant_name").values_list(
-                "applicant_name", "kind", "group_name", "group_size", "status", "decision_reason", "answers"
-            )
+            Application.objects.filter(coalition=coalition)
+            .order_by("applicant_name")
+            .values_list("applicant_name", "kind", "group_name", "group_size", "status", "decision_reason", "answers")
         ),
         "invitations": sorted(
             Invitation.objects.filter(coalition=coalition).values_list(
-                "email", "member_group__name", "as_delegate", "person__name", "created_by__email",
+                "email",
+                "member_group__name",
+                "as_delegate",
+                "person__name",
+                "created_by__email",
                 "accepted_by__email",
             ),
             key=repr,
         ),
-        "audit": list(AuditEvent.objects.filter(coalition=coalition).order_by("id").values_list(
-            "verb", "actor_name", "summary"
-        )),
+        "audit": list(
+            AuditEvent.objects.filter(coalition=coalition).order_by("id").values_list("verb", "actor_name", "summary")
+        ),
     }
 
 
@@ -134,8 +155,10 @@ def test_people_memberships_and_roles(demo: Demo) -> None:
     # Every member group has one or two delegates, every delegate is a current member.
     delegates = Counter(
         Affiliation.objects.filter(
-            member_group__coalition=demo.coalition, member_group__left_at__isnull=True,
-            ended_at__isnull=True, is_delegate=True,
+            member_group__coalition=demo.coalition,
+            member_group__left_at__isnull=True,
+            ended_at__isnull=True,
+            is_delegate=True,
         ).values_list("member_group__name", flat=True)
     )
     assert set(delegates) == {name for name, _, left in EXPECTED_GROUPS if not left}
@@ -183,7 +206,8 @@ def test_applications_and_invitations(demo: Demo) -> None:
     applications = Application.objects.filter(coalition=demo.coalition)
     assert Counter(applications.values_list("status", flat=True)) == {"pending": 2, "admitted": 1, "declined": 1}
     assert sorted(applications.filter(status="pending").values_list("kind", "applicant_name")) == [
-        ("group", "Kemi Adebayo"), ("individual", "Rajesh Kumar"),
+        ("group", "Kemi Adebayo"),
+        ("individual", "Rajesh Kumar"),
     ]
     assert {demo.pending_group_application.pk, demo.pending_individual_application.pk} == set(
         applications.filter(status="pending").values_list("pk", flat=True)
@@ -199,7 +223,8 @@ def test_applications_and_invitations(demo: Demo) -> None:
     assert Counter(i.status for i in invitations) == {"accepted": 46, "open": 4}
     open_ones = {
         (i.email, i.member_group.name if i.member_group else "", i.person.name if i.person else "", i.created_by.email)
-        for i in invitations if i.status == "open"
+        for i in invitations
+        if i.status == "open"
     }
     assert open_ones == {
         ("", "Leeds Climate Action", "", demo_module.DELEGATE_EMAIL),
@@ -214,7 +239,9 @@ def test_applications_and_invitations(demo: Demo) -> None:
 def test_persona_standings(demo: Demo) -> None:
     coordinator = standing_in(demo.coordinator, demo.coalition)
     assert (coordinator.role, coordinator.person, coordinator.delegate_of) == (
-        Role.COORDINATOR, demo.coordinator_person, frozenset()
+        Role.COORDINATOR,
+        demo.coordinator_person,
+        frozenset(),
     )
     second = standing_in(demo.second_coordinator, demo.coalition)
     assert (second.role, second.person) == (Role.COORDINATOR, demo.second_coordinator_person)
@@ -246,8 +273,53 @@ def test_persona_standings(demo: Demo) -> None:
 def test_persona_fixtures(coalition, coordinator, delegate, member, outsider, demo: Demo) -> None:
     assert coalition == demo.coalition
     assert [u.email for u in (coordinator, delegate, member, outsider)] == [
-        "coordinator@demo.example", "delegate@demo.example", "member@demo.example", "outsider@demo.example"
+        "coordinator@demo.example",
+        "delegate@demo.example",
+        "member@demo.example",
+        "outsider@demo.example",
     ]
+
+
+def test_decisions_show_what_the_engine_does(demo: Demo) -> None:
+    proposals = Proposal.objects.filter(coalition=demo.coalition).order_by("pk")
+    assert [(p.kind.key, p.status, p.round_number) for p in proposals] == [
+        ("meeting_conduct", "passed", 1),
+        ("amend_constitution", "passed", 1),
+        ("budget_and_strategy", "open", 2),
+        ("affected_groups", "open", 1),
+        ("choose_between_options", "open", 1),
+    ]
+    meetings, rotation, budget, bus, assembly = proposals
+    rounds = {p.pk: [(r.number, r.status, r.eligible_count) for r in p.rounds.order_by("number")] for p in proposals}
+    assert rounds == {
+        meetings.pk: [(1, "passed", 57)],
+        rotation.pk: [(1, "passed", 20)],
+        budget.pk: [(1, "blocked", 20), (2, "open", 20)],
+        bus.pk: [(1, "open", 4)],
+        assembly.pk: [(1, "open", 57)],
+    }
+    assert meetings.rounds.get().outcome["summary"] == (
+        "Passed: 57 of 57 people took part (quorum 15); 44 of 51 decided people agree (86.2%, needed more than half)."
+    )
+    assert rotation.rounds.get().outcome["summary"] == (
+        "Passed: 20 of 20 member groups took part (quorum 10); 1 block, allowed 1 under one block per 12 member "
+        "groups, 20 eligible; 16 member groups agreeing."
+    )
+    block = Stance.objects.get(round__proposal=rotation, position="block")
+    assert (block.unit.label, block.recorded_by, block.reason) == (
+        "Manchester Climate Network",
+        demo.coordinator_person,
+        demo_module.ROTATION_STANCES[demo_module.MANCHESTER][1],
+    )
+    assert budget.rounds.get(number=1).outcome["status"] == "blocked"
+    assert budget.rounds.get(number=2).text == demo_module.BUDGET_AMENDED_TEXT
+    # Open rounds: live tallies, deadlines ahead, and each persona waited on where the docstring says.
+    assert decision_queries.tally_round(budget, budget.rounds.get(number=2)).status == "passed"
+    assert decision_queries.tally_round(assembly, assembly.rounds.get()).winner == "Third Saturday in March"
+    assert all(r.closes_at.hour == 18 for p in (budget, bus, assembly) for r in p.rounds.filter(status="open"))
+    assert list(decision_queries.awaiting(demo.delegate, demo.coalition)) == [bus]
+    assert list(decision_queries.awaiting(demo.member, demo.coalition)) == [assembly]
+    assert list(decision_queries.awaiting(demo.coordinator, demo.coalition)) == []
 
 
 def test_every_action_writes_one_audit_event(empty_database, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -255,6 +327,7 @@ def test_every_action_writes_one_audit_event(empty_database, monkeypatch: pytest
     for name in actions.__dict__.copy():
         function = getattr(actions, name)
         if callable(function) and not name.startswith("_") and getattr(function, "__module__", "") == actions.__name__:
+
             def counting(*args: Any, _function: Any = function, _name: str = name, **kwargs: Any) -> Any:
                 calls[_name] += 1
                 return _function(*args, **kwargs)
@@ -262,9 +335,10 @@ def test_every_action_writes_one_audit_event(empty_database, monkeypatch: pytest
             monkeypatch.setattr(actions, name, counting)
     demo = load_demo()
     events = AuditEvent.objects.filter(coalition=demo.coalition)
-    assert events.count() == sum(calls.values()) == sum(EXPECTED_AUDIT_VERBS.values()) == 143
+    assert events.count() == sum(calls.values()) == sum(EXPECTED_AUDIT_VERBS.values()) == 274
     assert Counter(events.values_list("verb", flat=True)) == EXPECTED_AUDIT_VERBS
-    assert not events.filter(actor_user__isnull=True).exists()
+    assert not events.filter(actor_user__isnull=True).exclude(verb="proposal.closed").exists()
+    assert set(events.filter(verb="proposal.closed").values_list("actor_name", "actor_user")) == {("Accord", None)}
     assert AuditEvent.objects.count() == events.count()
 
 

@@ -11,6 +11,22 @@ recorded by a facilitator without an account; 2 coordinators; every member group
 Also: 2 pending applications (a group and an individual), one declined, one admitted (Durham Climate Students),
 and open invitations (a link to Leeds Climate Action, an email to an individual, two to claim recorded people).
 
+Five decisions under the default decision kinds, made through `accord.decisions.actions` once the membership has
+settled (20 member groups and 57 people eligible); the open rounds close 10 and 12 days after loading, at 18:00 UTC:
+
+- passed: "Hold general meetings online..." (meeting conduct, a majority of people), every hand counted by the
+  second coordinator at a general meeting, closed as soon as all 57 had responded: 44 of 51 decided agree;
+- passed with one block: "Rotate the coordinators every two years" (amend the constitution: consensus of member
+  groups, one block allowed per 12), each group's stance recorded by the coordinator at a general meeting;
+  Manchester Climate Network blocked, with its reason, and two groups stood aside;
+- blocked, then tried again: "The network's budget for next year" (budget and strategy: consensus minus one):
+  two blocks at a spokescouncil in round 1; round 2, with amended text, is open, and 11 groups' delegates have
+  answered (the delegate persona for Leeds Climate Action among them);
+- open: "Ask the West Yorkshire Combined Authority for a £2 cap on every bus fare", decided by the four groups it
+  affects (consensus minus one); two have answered, Leeds Climate Action has not, so it waits for the delegate;
+- open: "Which date for the spring assembly?" (ranked choice between four dates, by people): 12 rankings so far,
+  none from the member persona, for whom it waits.
+
 Sign in as one of the personas with the password `DEMO_PASSWORD` ("together-in-accord"):
 
 | persona            | name            | email                     | standing                                      |
@@ -30,16 +46,20 @@ personas, because hashing a password is the slow part of loading. Every address 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from accord.accounts import actions as accounts
 from accord.accounts.models import User
 from accord.coalitions import actions, queries
 from accord.coalitions.models import Application, Coalition, MemberGroup, Person
 from accord.decisions import actions as decision_actions
+from accord.decisions import queries as decision_queries
+from accord.decisions.models import DecisionKind, Proposal
 from accord.errors import Conflict
 
 __all__ = [
@@ -132,49 +152,150 @@ class _Group(NamedTuple):
 
 
 GROUPS: tuple[_Group, ...] = (
-    _Group(LEEDS, 85, "Neighbourhood climate groups across Leeds, campaigning for safe streets and clean buses.",
-           "Priya Shah", "hello@leedsclimateaction.example"),
-    _Group(MANCHESTER, 400, "The city's largest climate network: 30 local hubs, a youth wing and a legal team.",
-           "Chloe Thompson", "info@manchesterclimate.example"),
-    _Group(HULL, 40, "Tenants and nurses pushing for warm, affordable homes and heat-wave plans in Hull.",
-           "Jade Robinson", "contact@hullheatjustice.example"),
-    _Group(BRADFORD, 40, "Parents and doctors campaigning for a clean air zone that works for every ward.",
-           "Imran Akhtar", "team@bradfordcleanair.example"),
-    _Group(YORK, 40, "Cyclists, walkers and wheelchair users making York's streets safe to travel without a car.",
-           "Eleanor Hughes", "ride@yorkcycle.example"),
-    _Group(NEWCASTLE, 60, "Allotment holders and community gardens growing food and sharing it across Tyneside.",
-           "Callum Robson", "grow@newcastlefood.example"),
-    _Group(LIVERPOOL, 150, "A tenants' union fighting for insulation, heat pumps and fair rents across Merseyside.",
-           "Marcus Johnson", "union@warmhomesliverpool.example"),
-    _Group(LANCASTER, 30, "Lancaster's transition town: a community shop, a bike library and energy cafés.",
-           "Ruth Ashworth", "hello@lancastertransition.example"),
-    _Group(KENDAL, 12, "A Quaker meeting's earthcare group, holding vigils and asking for a fossil-free pension fund.",
-           "Alison Dodd", "earthcare@kendalquakers.example"),
-    _Group(WHITBY, 3, "Three fishing families speaking up for the North Sea fishery and the coast's future.",
-           "Sarah Storr", "whitbyfishing@families.example"),
-    _Group(HEBDEN, 3, "Volunteer flood wardens who keep the valley's flood plans and sandbag stores ready.",
-           "Jonty Greenwood", "wardens@hebdenflood.example"),
-    _Group(SKIPTON, 3, "A monthly repair café that keeps toasters, bikes and coats out of landfill.",
-           "Mei Chen", "fixit@skiptonrepair.example"),
-    _Group(CARLISLE, 18, "A community-owned solar and hydro cooperative selling power to local schools.",
-           "Duncan Graham", "power@carlisleenergy.example"),
-    _Group(WAKEFIELD, 22, "Union reps from the trades council working for a just transition for local workers.",
-           "Kevin Walsh", "climate@wakefieldtuc.example"),
-    _Group(SUNDERLAND, 40, "School and college students who organise the city's climate strikes.",
-           "Tia Henderson", "strike@sunderlandyouth.example"),
-    _Group(PRESTON, 15, "Churches, mosques and a gurdwara in Preston acting together on climate.",
-           "Adebayo Ogunleye", "faith@prestonclimate.example"),
-    _Group(HARROGATE, 8, "Landowners and volunteers rewilding field margins and river banks around Harrogate.",
-           "Lucy Harrington", "wild@harrogaterewilding.example"),
-    _Group(MIDDLESBROUGH, 55, "Workers and residents making the case for green industrial jobs on Teesside.",
-           "Gary Bell", "jobs@greenteesside.example"),
-    _Group(BOLTON, 24, "A community choir that sings at actions and raises money for the network's campaigns.",
-           "Ffion Parry", "sing@boltonclimatechoir.example"),
-    _Group(SCARBOROUGH, 10, "Residents watching the coast for erosion and pollution, and reporting it.",
-           "Fiona MacLeod", "watch@scarboroughcoast.example"),
+    _Group(
+        LEEDS,
+        85,
+        "Neighbourhood climate groups across Leeds, campaigning for safe streets and clean buses.",
+        "Priya Shah",
+        "hello@leedsclimateaction.example",
+    ),
+    _Group(
+        MANCHESTER,
+        400,
+        "The city's largest climate network: 30 local hubs, a youth wing and a legal team.",
+        "Chloe Thompson",
+        "info@manchesterclimate.example",
+    ),
+    _Group(
+        HULL,
+        40,
+        "Tenants and nurses pushing for warm, affordable homes and heat-wave plans in Hull.",
+        "Jade Robinson",
+        "contact@hullheatjustice.example",
+    ),
+    _Group(
+        BRADFORD,
+        40,
+        "Parents and doctors campaigning for a clean air zone that works for every ward.",
+        "Imran Akhtar",
+        "team@bradfordcleanair.example",
+    ),
+    _Group(
+        YORK,
+        40,
+        "Cyclists, walkers and wheelchair users making York's streets safe to travel without a car.",
+        "Eleanor Hughes",
+        "ride@yorkcycle.example",
+    ),
+    _Group(
+        NEWCASTLE,
+        60,
+        "Allotment holders and community gardens growing food and sharing it across Tyneside.",
+        "Callum Robson",
+        "grow@newcastlefood.example",
+    ),
+    _Group(
+        LIVERPOOL,
+        150,
+        "A tenants' union fighting for insulation, heat pumps and fair rents across Merseyside.",
+        "Marcus Johnson",
+        "union@warmhomesliverpool.example",
+    ),
+    _Group(
+        LANCASTER,
+        30,
+        "Lancaster's transition town: a community shop, a bike library and energy cafés.",
+        "Ruth Ashworth",
+        "hello@lancastertransition.example",
+    ),
+    _Group(
+        KENDAL,
+        12,
+        "A Quaker meeting's earthcare group, holding vigils and asking for a fossil-free pension fund.",
+        "Alison Dodd",
+        "earthcare@kendalquakers.example",
+    ),
+    _Group(
+        WHITBY,
+        3,
+        "Three fishing families speaking up for the North Sea fishery and the coast's future.",
+        "Sarah Storr",
+        "whitbyfishing@families.example",
+    ),
+    _Group(
+        HEBDEN,
+        3,
+        "Volunteer flood wardens who keep the valley's flood plans and sandbag stores ready.",
+        "Jonty Greenwood",
+        "wardens@hebdenflood.example",
+    ),
+    _Group(
+        SKIPTON,
+        3,
+        "A monthly repair café that keeps toasters, bikes and coats out of landfill.",
+        "Mei Chen",
+        "fixit@skiptonrepair.example",
+    ),
+    _Group(
+        CARLISLE,
+        18,
+        "A community-owned solar and hydro cooperative selling power to local schools.",
+        "Duncan Graham",
+        "power@carlisleenergy.example",
+    ),
+    _Group(
+        WAKEFIELD,
+        22,
+        "Union reps from the trades council working for a just transition for local workers.",
+        "Kevin Walsh",
+        "climate@wakefieldtuc.example",
+    ),
+    _Group(
+        SUNDERLAND,
+        40,
+        "School and college students who organise the city's climate strikes.",
+        "Tia Henderson",
+        "strike@sunderlandyouth.example",
+    ),
+    _Group(
+        PRESTON,
+        15,
+        "Churches, mosques and a gurdwara in Preston acting together on climate.",
+        "Adebayo Ogunleye",
+        "faith@prestonclimate.example",
+    ),
+    _Group(
+        HARROGATE,
+        8,
+        "Landowners and volunteers rewilding field margins and river banks around Harrogate.",
+        "Lucy Harrington",
+        "wild@harrogaterewilding.example",
+    ),
+    _Group(
+        MIDDLESBROUGH,
+        55,
+        "Workers and residents making the case for green industrial jobs on Teesside.",
+        "Gary Bell",
+        "jobs@greenteesside.example",
+    ),
+    _Group(
+        BOLTON,
+        24,
+        "A community choir that sings at actions and raises money for the network's campaigns.",
+        "Ffion Parry",
+        "sing@boltonclimatechoir.example",
+    ),
+    _Group(
+        SCARBOROUGH,
+        10,
+        "Residents watching the coast for erosion and pollution, and reporting it.",
+        "Fiona MacLeod",
+        "watch@scarboroughcoast.example",
+    ),
 )
-DURHAM_APPLICATION = _Group(DURHAM, 25, "University and college students campaigning for divestment and "
-                            "greener campuses.", "Ellie Watson", "")
+DURHAM_APPLICATION = _Group(
+    DURHAM, 25, "University and college students campaigning for divestment and greener campuses.", "Ellie Watson", ""
+)
 
 
 # --- people ----------------------------------------------------------------------------------------------
@@ -286,6 +407,124 @@ PASSWORD_HOLDERS = frozenset(
 )
 
 
+# --- decisions ---------------------------------------------------------------------------------------------
+# Five proposals under the default decision kinds, made through `accord.decisions.actions` once everyone above has
+# joined (or left): 20 member groups and 57 people are eligible. A group's position is given by its delegate, or
+# recorded for it by a facilitator in a meeting; the closed ones closed the moment everyone eligible had responded
+# (`close_when_all_responded`), as a meeting that decides in the room does.
+
+OPEN_DAYS = 10  # the open rounds close this many days after loading, at CLOSING_HOUR UTC
+RANKED_OPEN_DAYS = 12
+CLOSING_HOUR = 18
+
+ROTATION_TITLE = "Rotate the coordinators every two years"
+ROTATION_TEXT = """Add to the constitution, under *Roles*:
+
+> A coordinator serves for **two years** at a time and then steps back for at least a year. Each year the
+> general meeting asks for volunteers to shadow the coordinators, so that someone new is ready to take over.
+
+Why: the guides warn that the same few people end up holding a network's relationships. Rotation spreads them."""
+# How each member group stood at the general meeting (every other group agreed): one block, allowed under one
+# block per 12 member groups, so the amendment passed.
+ROTATION_STANCES: dict[str, tuple[str, str]] = {
+    MANCHESTER: (
+        "block",
+        "Two years is too short: our councils take that long to trust a new face. We would agree to three.",
+    ),
+    KENDAL: ("stand_aside", "Our meeting has not discussed it yet; we will not stand in the way."),
+    WHITBY: ("stand_aside", ""),
+    HEBDEN: ("abstain", ""),
+}
+
+BUDGET_TITLE = "The network's budget for next year"
+BUDGET_TEXT = """Spend **£18,000** next year, raised from member groups' dues and two grants:
+
+- a paid coordinator two days a week: £12,000;
+- the spring assembly and two regional gatherings: £4,000;
+- printing, the website and bank charges: £2,000."""
+BUDGET_AMENDED_TEXT = """Spend **£16,500** next year, raised from member groups' dues and two grants:
+
+- a paid coordinator a day and a half a week: £9,000;
+- the spring assembly and two regional gatherings: £4,000;
+- a travel fund for young and low-income members to come to actions and gatherings: £1,500;
+- printing, the website and bank charges: £2,000.
+
+Changed after round 1: less for the coordinator, so that dues stay as they are, and a travel fund."""
+# Round 1, at a spokescouncil: two blocks where one is allowed.
+BUDGET_ROUND_1_STANCES: dict[str, tuple[str, str]] = {
+    LIVERPOOL: (
+        "block",
+        "Paying a coordinator this much means raising dues, and our tenants would have to cut their legal fund.",
+    ),
+    SUNDERLAND: (
+        "block",
+        "There is nothing for students to travel to actions, and most of our members cannot pay the fares.",
+    ),
+    CARLISLE: ("stand_aside", "We would rather spend less on staff, but we will not hold the network up."),
+    SKIPTON: ("abstain", ""),
+}
+# Round 2, open: delegates answer for their groups as they consult them.
+BUDGET_ROUND_2_STANCES: tuple[tuple[str, str, str], ...] = (  # (delegate, position, reason)
+    ("Marcus Johnson", "agree", "Dues stay as they are: our members agreed at their last meeting."),
+    ("Tia Henderson", "agree", "Thank you for the travel fund."),
+    ("Chloe Thompson", "agree", ""),
+    (DELEGATE_NAME, "agree", ""),
+    ("Duncan Graham", "agree", ""),
+    ("Kevin Walsh", "stand_aside", "We wanted a full-time coordinator, but this is a fair compromise."),
+    ("Imran Akhtar", "agree", ""),
+    ("Jade Robinson", "agree", ""),
+    ("Eleanor Hughes", "agree", ""),
+    ("Gary Bell", "agree", ""),
+    ("Ffion Parry", "agree", ""),
+)  # 11 of 20 so far: quorum (10) is reached
+
+BUS_TITLE = "Ask the West Yorkshire Combined Authority for a £2 cap on every bus fare"
+BUS_TEXT = """The four member groups in West Yorkshire write together to the Mayor and the Combined Authority,
+asking for a **£2 cap on every single bus fare** and a day ticket of £4.50, paid for from the transport levy.
+
+The letter goes out under the network's name, signed by each group."""
+BUS_GROUPS = (LEEDS, BRADFORD, WAKEFIELD, HEBDEN)  # the groups it affects, who decide it
+BUS_OPENED_BY = "Imran Akhtar"  # Bradford Clean Air Campaign's delegate
+BUS_STANCES: tuple[tuple[str, str, str], ...] = (
+    ("Imran Akhtar", "agree", ""),
+    ("Kevin Walsh", "agree", "Our bus drivers' branch backs this, as long as drivers' pay is protected."),
+)  # Leeds Climate Action (Priya Shah's group) and Hebden Bridge Flood Wardens have not answered yet
+
+ASSEMBLY_TITLE = "Which date for the spring assembly?"
+ASSEMBLY_TEXT = """The spring assembly is a whole day in Leeds: reports from the working groups, the year's campaign
+plan, and food from Newcastle Food Growers. Rank the dates you could come on, the best first."""
+ASSEMBLY_OPTIONS = (
+    "First Saturday in March",
+    "Third Saturday in March",
+    "Last Sunday in March",
+    "First Saturday in April",
+)
+_MARCH_1, _MARCH_3, _MARCH_SUN, _APRIL_1 = ASSEMBLY_OPTIONS
+ASSEMBLY_RANKINGS: tuple[tuple[str, tuple[str, ...]], ...] = (  # the member persona has not ranked them yet
+    (COORDINATOR_NAME, (_MARCH_3, _APRIL_1, _MARCH_1)),
+    (SECOND_COORDINATOR_NAME, (_MARCH_3, _MARCH_1)),
+    (DELEGATE_NAME, (_MARCH_1, _MARCH_3, _APRIL_1, _MARCH_SUN)),
+    ("Chloe Thompson", (_MARCH_SUN, _MARCH_3)),
+    ("Mohammed Iqbal", (_MARCH_SUN, _MARCH_3, _MARCH_1)),
+    ("Jade Robinson", (_APRIL_1, _MARCH_1)),
+    ("Imran Akhtar", (_MARCH_1, _MARCH_3)),
+    ("Eleanor Hughes", (_MARCH_3, _MARCH_SUN)),
+    ("Marcus Johnson", (_APRIL_1, _MARCH_3)),
+    ("Alison Dodd", (_MARCH_SUN, _APRIL_1)),
+    ("Tia Henderson", (_MARCH_1, _APRIL_1, _MARCH_3)),
+    ("Zainab Ali", (_MARCH_3,)),
+)
+
+MEETINGS_TITLE = "Hold general meetings online, with one weekend gathering in person each year"
+MEETINGS_TEXT = """From now on the monthly general meeting is an evening video call, with live captions and a phone
+dial-in, and once a year we meet in person for a weekend, with travel paid for those who need it."""
+# By a show of hands at the general meeting, recorded by the second coordinator; everyone else agreed.
+MEETINGS_DISAGREE = frozenset(
+    {"Alison Dodd", "Ben Crossley", "Duncan Graham", "Gary Bell", "Joan Pickering", "Ruth Ashworth", "Sarah Storr"}
+)
+MEETINGS_ABSTAIN = frozenset({"Bethany Clark", "Ewan Clarke", "Fatima Noor", "Li Wei", "Mei Chen", "Shabana Begum"})
+
+
 @dataclass(frozen=True)
 class Demo:
     """What `load_demo` made: the coalition, the personas (accounts and their people) and notable groups."""
@@ -329,9 +568,7 @@ def _all_demo_emails() -> list[str]:
 
 
 def _account(name: str, email: str) -> User:
-    return accounts.create_user(
-        email=email, name=name, password=DEMO_PASSWORD if email in PASSWORD_HOLDERS else None
-    )
+    return accounts.create_user(email=email, name=name, password=DEMO_PASSWORD if email in PASSWORD_HOLDERS else None)
 
 
 @transaction.atomic
@@ -351,8 +588,13 @@ def load_demo() -> Demo:
     groups: dict[str, MemberGroup] = {}
     for group in GROUPS:
         groups[group.name] = actions.add_member_group(
-            actor=coordinator, coalition=coalition, name=group.name, size=group.size,
-            description=group.description, contact_name=group.contact_name, contact_email=group.contact_email,
+            actor=coordinator,
+            coalition=coalition,
+            name=group.name,
+            size=group.size,
+            description=group.description,
+            contact_name=group.contact_name,
+            contact_email=group.contact_email,
         )
 
     # People with accounts join by invitation links from the coordinator; a second group is added by that
@@ -363,18 +605,25 @@ def load_demo() -> Demo:
         user = users[spec.name] = _account(spec.name, spec.email)
         first = groups[spec.groups[0]] if spec.groups else None
         invitation = actions.create_invitation(
-            actor=coordinator, coalition=coalition, member_group=first,
+            actor=coordinator,
+            coalition=coalition,
+            member_group=first,
             as_delegate=first is not None and first.name in spec.delegate_of,
         )
         people[spec.name] = actions.accept_invitation(actor=user, token=invitation.token)
         for group_name in spec.groups[1:]:
             adder = next(
-                (users[other.name] for other in MEMBERS_WITH_ACCOUNTS
-                 if other.name in people and group_name in other.delegate_of),
+                (
+                    users[other.name]
+                    for other in MEMBERS_WITH_ACCOUNTS
+                    if other.name in people and group_name in other.delegate_of
+                ),
                 coordinator,
             )
             actions.add_affiliation(
-                actor=adder, person=people[spec.name], member_group=groups[group_name],
+                actor=adder,
+                person=people[spec.name],
+                member_group=groups[group_name],
                 is_delegate=group_name in spec.delegate_of,
             )
 
@@ -387,7 +636,10 @@ def load_demo() -> Demo:
     # A facilitator (the second coordinator) records people met at meetings who have no account.
     for spec in RECORDED_WITHOUT_ACCOUNT:
         people[spec.name] = actions.record_person(
-            actor=second_coordinator, coalition=coalition, name=spec.name, email=spec.email,
+            actor=second_coordinator,
+            coalition=coalition,
+            name=spec.name,
+            email=spec.email,
             member_groups=[groups[name] for name in spec.groups],
             delegate_of=[groups[name] for name in spec.delegate_of],
             is_individual_member=spec.individual,
@@ -396,8 +648,11 @@ def load_demo() -> Demo:
     # Durham Climate Students apply as a group and are admitted; their delegate then invites a member.
     durham_delegate = users[DURHAM_DELEGATE.name] = _account(DURHAM_DELEGATE.name, DURHAM_DELEGATE.email)
     durham_application = actions.submit_application(
-        actor=durham_delegate, coalition=coalition, kind="group",
-        group_name=DURHAM_APPLICATION.name, group_size=DURHAM_APPLICATION.size,
+        actor=durham_delegate,
+        coalition=coalition,
+        kind="group",
+        group_name=DURHAM_APPLICATION.name,
+        group_size=DURHAM_APPLICATION.size,
         group_description=DURHAM_APPLICATION.description,
         answers=[
             "Durham. We run the divestment campaign at the university and the colleges' green teams.",
@@ -417,8 +672,11 @@ def load_demo() -> Demo:
     # An application the second coordinator declines, with the reason the applicant will read.
     declined_applicant = _account(*DECLINED_APPLICANT)
     declined = actions.submit_application(
-        actor=declined_applicant, coalition=coalition, kind="group",
-        group_name="Northern Gas Futures Forum", group_size=12,
+        actor=declined_applicant,
+        coalition=coalition,
+        kind="group",
+        group_name="Northern Gas Futures Forum",
+        group_size=12,
         group_description="Businesses and councils planning the region's move to hydrogen-ready gas networks.",
         answers=[
             "Leeds and Teesside. We bring industry and councils together on the future of the gas grid.",
@@ -431,8 +689,11 @@ def load_demo() -> Demo:
     # Two applications waiting for a decision: a group and an individual.
     group_applicant = _account(*PENDING_GROUP_APPLICANT)
     pending_group = actions.submit_application(
-        actor=group_applicant, coalition=coalition, kind="group",
-        group_name="Sheffield Tenants for Climate", group_size=35,
+        actor=group_applicant,
+        coalition=coalition,
+        kind="group",
+        group_name="Sheffield Tenants for Climate",
+        group_size=35,
         group_description="Council tenants in Sheffield campaigning for retrofit without rent rises.",
         answers=[
             "Sheffield, on the Manor and Parson Cross estates. We survey damp homes and lobby the council.",
@@ -442,7 +703,9 @@ def load_demo() -> Demo:
     )
     individual_applicant = _account(*PENDING_INDIVIDUAL_APPLICANT)
     pending_individual = actions.submit_application(
-        actor=individual_applicant, coalition=coalition, kind="individual",
+        actor=individual_applicant,
+        coalition=coalition,
+        kind="individual",
         answers=[
             "Huddersfield. I am a retired engineer who advises community energy schemes.",
             "There is no group near me, and I can offer technical help on solar and heat pumps.",
@@ -469,6 +732,9 @@ def load_demo() -> Demo:
     # Someone with an account and no place in the coalition.
     outsider = _account(OUTSIDER_NAME, OUTSIDER_EMAIL)
 
+    # Decisions, once the membership has settled: two closed, one blocked and tried again, two open.
+    _decide(coalition, coordinator=coordinator, second_coordinator=second_coordinator, users=users, groups=groups)
+
     coordinator_person = queries.people(coordinator, coalition).get(user=coordinator)
     return Demo(
         coalition=coalition,
@@ -492,6 +758,109 @@ def load_demo() -> Demo:
     )
 
 
+def _closing(days: int) -> datetime:
+    """A closing time `days` ahead, on the hour: two loads on the same day write the same audit log."""
+    moment = timezone.now() + timedelta(days=days)
+    return moment.replace(hour=CLOSING_HOUR, minute=0, second=0, microsecond=0)
+
+
+def _kind(actor: User, coalition: Coalition, key: str) -> DecisionKind:
+    return next(kind for kind in decision_queries.decision_kinds(actor, coalition) if kind.key == key)
+
+
+def _record_room(facilitator: User, proposal: Proposal, stances: dict[str, tuple[str, str]]) -> None:
+    """A facilitator records every eligible unit's stance in the room: `stances` by unit name, else agree."""
+    round_ = decision_queries.current_round(proposal)
+    for unit in list(decision_queries.eligible_units(facilitator, proposal, round_)):
+        position, reason = stances.get(unit.label, ("agree", ""))
+        decision_actions.record_stance(
+            actor=facilitator, proposal=proposal, unit_key=unit.key, position=position, reason=reason
+        )
+
+
+def _decide(
+    coalition: Coalition,
+    *,
+    coordinator: User,
+    second_coordinator: User,
+    users: dict[str, User],
+    groups: dict[str, MemberGroup],
+) -> None:
+    """The demo's proposals (see "decisions" above), through `accord.decisions.actions` only."""
+    # Closed, passed: a general meeting changes how people take part, counted by people (simple majority).
+    meetings = decision_actions.open_proposal(
+        actor=coordinator,
+        coalition=coalition,
+        kind=_kind(coordinator, coalition, "meeting_conduct"),
+        title=MEETINGS_TITLE,
+        text=MEETINGS_TEXT,
+        closes_at=_closing(OPEN_DAYS),
+        close_when_all_responded=True,
+    )
+    _record_room(
+        second_coordinator,
+        meetings,
+        {name: ("disagree", "") for name in MEETINGS_DISAGREE} | {name: ("abstain", "") for name in MEETINGS_ABSTAIN},
+    )
+
+    # Closed, passed with one block: amending the constitution, one block allowed per 12 member groups.
+    rotation = decision_actions.open_proposal(
+        actor=coordinator,
+        coalition=coalition,
+        kind=_kind(coordinator, coalition, "amend_constitution"),
+        title=ROTATION_TITLE,
+        text=ROTATION_TEXT,
+        closes_at=_closing(OPEN_DAYS),
+        close_when_all_responded=True,
+    )
+    _record_room(coordinator, rotation, ROTATION_STANCES)
+
+    # Blocked in round 1 at a spokescouncil; round 2, with amended text, is open.
+    budget = decision_actions.open_proposal(
+        actor=second_coordinator,
+        coalition=coalition,
+        kind=_kind(coordinator, coalition, "budget_and_strategy"),
+        title=BUDGET_TITLE,
+        text=BUDGET_TEXT,
+        closes_at=_closing(OPEN_DAYS),
+        close_when_all_responded=True,
+    )
+    _record_room(second_coordinator, budget, BUDGET_ROUND_1_STANCES)
+    decision_actions.start_next_round(
+        actor=second_coordinator, proposal=budget, closes_at=_closing(OPEN_DAYS), text=BUDGET_AMENDED_TEXT
+    )
+    budget = decision_queries.proposal(second_coordinator, coalition, budget.pk)  # open again, in round 2
+    for delegate, position, reason in BUDGET_ROUND_2_STANCES:
+        decision_actions.record_stance(actor=users[delegate], proposal=budget, position=position, reason=reason)
+
+    # Open, decided by the member groups it affects (consensus minus one); the delegate persona's group is waited on.
+    bus = decision_actions.open_proposal(
+        actor=users[BUS_OPENED_BY],
+        coalition=coalition,
+        kind=_kind(coordinator, coalition, "affected_groups"),
+        title=BUS_TITLE,
+        text=BUS_TEXT,
+        closes_at=_closing(OPEN_DAYS),
+        scope_groups=[groups[name] for name in BUS_GROUPS],
+    )
+    for delegate, position, reason in BUS_STANCES:
+        decision_actions.record_stance(actor=users[delegate], proposal=bus, position=position, reason=reason)
+
+    # Open, ranked choice between dates; the member persona has not ranked them yet.
+    assembly = decision_actions.open_proposal(
+        actor=second_coordinator,
+        coalition=coalition,
+        kind=_kind(coordinator, coalition, "choose_between_options"),
+        title=ASSEMBLY_TITLE,
+        text=ASSEMBLY_TEXT,
+        closes_at=_closing(RANKED_OPEN_DAYS),
+        options=ASSEMBLY_OPTIONS,
+    )
+    for name, ranking in ASSEMBLY_RANKINGS:
+        actor = coordinator if name == COORDINATOR_NAME else users[name]
+        decision_actions.record_stance(actor=actor, proposal=assembly, ranking=ranking)
+
+
 def find_demo() -> Demo | None:
     """The demo coalition already in the database, as `load_demo` returned it; None when it is not there.
 
@@ -501,16 +870,37 @@ def find_demo() -> Demo | None:
     coalition = Coalition.objects.filter(name=COALITION_NAME).order_by("pk").first()
     if coalition is None:
         return None
-    users = {user.email: user for user in User.objects.filter(email__in=[
-        COORDINATOR_EMAIL, SECOND_COORDINATOR_EMAIL, DELEGATE_EMAIL, MEMBER_EMAIL, OUTSIDER_EMAIL,
-        FORMER_MEMBER_EMAIL,
-    ])}
-    people = {person.name: person for person in Person.objects.filter(coalition=coalition, name__in=[
-        COORDINATOR_NAME, SECOND_COORDINATOR_NAME, DELEGATE_NAME, MEMBER_NAME, FORMER_MEMBER_NAME, UNCLAIMED_PERSON,
-    ])}
-    groups = {group.name: group for group in MemberGroup.objects.filter(
-        coalition=coalition, name__in=[LEEDS, MANCHESTER, SCARBOROUGH]
-    )}
+    users = {
+        user.email: user
+        for user in User.objects.filter(
+            email__in=[
+                COORDINATOR_EMAIL,
+                SECOND_COORDINATOR_EMAIL,
+                DELEGATE_EMAIL,
+                MEMBER_EMAIL,
+                OUTSIDER_EMAIL,
+                FORMER_MEMBER_EMAIL,
+            ]
+        )
+    }
+    people = {
+        person.name: person
+        for person in Person.objects.filter(
+            coalition=coalition,
+            name__in=[
+                COORDINATOR_NAME,
+                SECOND_COORDINATOR_NAME,
+                DELEGATE_NAME,
+                MEMBER_NAME,
+                FORMER_MEMBER_NAME,
+                UNCLAIMED_PERSON,
+            ],
+        )
+    }
+    groups = {
+        group.name: group
+        for group in MemberGroup.objects.filter(coalition=coalition, name__in=[LEEDS, MANCHESTER, SCARBOROUGH])
+    }
     pending = {
         application.kind: application
         for application in Application.objects.filter(coalition=coalition, status="pending").order_by("pk")

@@ -29,6 +29,7 @@ from accord.coalitions.models import (
     MemberGroup,
     Person,
 )
+from accord.decisions.models import AgreedWeight, DecisionKind, EligibleUnit, Proposal, Round, Stance
 from tests import personas
 
 # The demo coalition's fixtures, until tests/conftest.py registers them for the whole suite.
@@ -138,6 +139,14 @@ def snapshot() -> tuple[Any, ...]:
         _rows(Application),
         _rows(ApiToken, leave_out=("last_used_at",)),
         _rows(User, leave_out=("last_login",)),
+        _rows(DecisionKind),
+        _rows(AgreedWeight),
+        _rows(Proposal),
+        _rows(Proposal.scope_groups.through),
+        _rows(Proposal.facilitators.through),
+        _rows(Round),
+        _rows(EligibleUnit),
+        _rows(Stance),
         AuditEvent.objects.count(),
         last_event,
     )

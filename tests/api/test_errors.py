@@ -428,3 +428,15 @@ def test_a_malformed_invitation_token_is_not_found(api, demo, token):
     message = "This invitation link is not valid. Check that you copied all of it, or ask for a new one."
     assert preview["message"] == accepted["message"] == message
     assert snapshot() == before
+
+
+def test_a_body_over_the_upload_limit_gets_the_error_shape_not_an_html_page(api, coordinator):
+    eligible = [{"unit": f"u{number}"} for number in range(200_000)]  # about 4 MB, over Django's 2.5 MB
+    response = api(coordinator).post("/tally", {"rule": {"method": "majority"}, "ballots": {"eligible": eligible}})
+    assert response.status_code == 413
+    assert response.json() == {
+        "status": 413,
+        "code": "too_large",
+        "message": "The request body is larger than this server accepts (2.6 MB); send less at once.",
+        "errors": [],
+    }

@@ -30,6 +30,21 @@ ENDPOINTS = {
     "/coalitions/{slug}/applications/{application_id}/decision": {"post"},
     "/coalitions/{slug}/applications/{application_id}/withdraw": {"post"},
     "/coalitions/{slug}/audit-events": {"get"},
+    "/coalitions/{slug}/decision-kinds": {"get", "post"},
+    "/coalitions/{slug}/decision-kinds/adopt-defaults": {"post"},
+    "/coalitions/{slug}/decision-kinds/{kind_id}": {"get", "put"},
+    "/coalitions/{slug}/agreed-weights": {"get"},
+    "/coalitions/{slug}/agreed-weights/{group_id}": {"put"},
+    "/coalitions/{slug}/proposals": {"get", "post"},
+    "/coalitions/{slug}/proposals/{proposal_id}": {"get"},
+    "/coalitions/{slug}/proposals/{proposal_id}/withdraw": {"post"},
+    "/coalitions/{slug}/proposals/{proposal_id}/rounds": {"get", "post"},
+    "/coalitions/{slug}/proposals/{proposal_id}/outcome": {"get"},
+    "/coalitions/{slug}/proposals/{proposal_id}/stances": {"get", "post"},
+    "/coalitions/{slug}/proposals/{proposal_id}/stances/history": {"get"},
+    "/coalitions/{slug}/proposals/{proposal_id}/not-responded": {"get"},
+    "/coalitions/{slug}/proposals/{proposal_id}/eligible": {"get"},
+    "/tally": {"post"},
 }
 CREATIONS = {
     ("/me/tokens", "post"),
@@ -39,6 +54,11 @@ CREATIONS = {
     ("/coalitions/{slug}/people/{person_id}/affiliations", "post"),
     ("/coalitions/{slug}/invitations", "post"),
     ("/coalitions/{slug}/applications", "post"),
+    ("/coalitions/{slug}/decision-kinds", "post"),
+    ("/coalitions/{slug}/decision-kinds/adopt-defaults", "post"),
+    ("/coalitions/{slug}/proposals", "post"),
+    ("/coalitions/{slug}/proposals/{proposal_id}/stances", "post"),
+    ("/coalitions/{slug}/proposals/{proposal_id}/rounds", "post"),
 }
 LISTS = {
     "/me/tokens",
@@ -48,6 +68,17 @@ LISTS = {
     "/coalitions/{slug}/invitations",
     "/coalitions/{slug}/applications",
     "/coalitions/{slug}/audit-events",
+    "/coalitions/{slug}/decision-kinds",
+    "/coalitions/{slug}/agreed-weights",
+    "/coalitions/{slug}/proposals",
+    "/coalitions/{slug}/proposals/{proposal_id}/rounds",
+    "/coalitions/{slug}/proposals/{proposal_id}/eligible",
+}
+# Paginated too, with two more fields: `secret` and `note` say why a list is empty when stances are secret.
+NOTED_LISTS = {
+    "/coalitions/{slug}/proposals/{proposal_id}/stances",
+    "/coalitions/{slug}/proposals/{proposal_id}/stances/history",
+    "/coalitions/{slug}/proposals/{proposal_id}/not-responded",
 }
 
 
@@ -96,6 +127,12 @@ def test_lists_are_paginated(document):
         reference = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         page = schemas[reference.rsplit("/", 1)[1]]
         assert set(page["properties"]) == {"count", "page", "page_size", "items"}, path
+    for path in NOTED_LISTS:
+        operation = document["paths"]["/api/v1" + path]["get"]
+        assert {"page", "page_size"} <= {parameter["name"] for parameter in operation["parameters"]}, path
+        reference = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        page = schemas[reference.rsplit("/", 1)[1]]
+        assert set(page["properties"]) == {"count", "page", "page_size", "items", "secret", "note"}, path
 
 
 def test_the_error_shape_and_the_bearer_scheme_are_documented(document):

@@ -120,8 +120,9 @@ CASES: list[Case] = [
     ),
     (
         "revoke_invitation",
-        lambda w, a: actions.revoke_invitation(actor=a, invitation=w.coalition.invitations.filter(
-            accepted_at__isnull=True).get()),
+        lambda w, a: actions.revoke_invitation(
+            actor=a, invitation=w.coalition.invitations.filter(accepted_at__isnull=True).get()
+        ),
         {"coordinator"},
         prepare_invitation,
     ),
@@ -136,7 +137,11 @@ CASES: list[Case] = [
     (
         "submit_application",
         lambda w, a: actions.submit_application(
-            actor=a, coalition=w.coalition, kind="group", answers=["We fight floods"], group_name="Selby Floods",
+            actor=a,
+            coalition=w.coalition,
+            kind="group",
+            answers=["We fight floods"],
+            group_name="Selby Floods",
             group_size=7,
         ),
         {"outsider", "member", "delegate", "other_delegate", "coordinator"},

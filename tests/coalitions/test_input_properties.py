@@ -13,7 +13,11 @@ from accord.errors import ActionError
 from .conftest import World, snapshot
 
 anything = st.one_of(
-    st.none(), st.text(max_size=300), st.integers(), st.floats(allow_nan=True), st.booleans(),
+    st.none(),
+    st.text(max_size=300),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=20),
 )
 
@@ -26,7 +30,10 @@ def test_adding_a_member_group_never_fails_badly(world: World, name, size, descr
     before = snapshot()
     try:
         group = actions.add_member_group(
-            actor=world.coordinator, coalition=world.coalition, name=name, size=size,
+            actor=world.coordinator,
+            coalition=world.coalition,
+            name=name,
+            size=size,
             description=description if description is not None else "",
             contact_email=contact_email if contact_email is not None else "",
         )
@@ -39,14 +46,22 @@ def test_adding_a_member_group_never_fails_badly(world: World, name, size, descr
 
 
 @fuzz
-@given(kind=st.sampled_from(["group", "individual", "", "other"]), answers=st.lists(anything, max_size=3),
-       group_name=anything, group_size=anything)
+@given(
+    kind=st.sampled_from(["group", "individual", "", "other"]),
+    answers=st.lists(anything, max_size=3),
+    group_name=anything,
+    group_size=anything,
+)
 def test_applying_never_fails_badly(world: World, kind, answers, group_name, group_size) -> None:
     before = snapshot()
     try:
         application = actions.submit_application(
-            actor=world.outsider, coalition=world.coalition, kind=kind, answers=answers,
-            group_name=group_name if group_name is not None else "", group_size=group_size,
+            actor=world.outsider,
+            coalition=world.coalition,
+            kind=kind,
+            answers=answers,
+            group_name=group_name if group_name is not None else "",
+            group_size=group_size,
         )
     except ActionError as refusal:
         assert refusal.message

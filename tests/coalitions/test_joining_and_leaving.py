@@ -29,7 +29,9 @@ def test_founding_makes_the_founder_the_first_coordinator(db) -> None:
     assert second.slug == "tees-valley-climate-2"
     event = AuditEvent.objects.get(coalition=coalition)
     assert (event.verb, event.actor_label, event.summary) == (
-        "coalition.created", "Rae", "founded the coalition Tees Valley Climate"
+        "coalition.created",
+        "Rae",
+        "founded the coalition Tees Valley Climate",
     )
 
 
@@ -37,7 +39,11 @@ def test_founding_makes_the_founder_the_first_coordinator(db) -> None:
     ("arguments", "field", "message"),
     [
         ({"name": "", "purpose": "x"}, "name", "Enter the coalition's name."),
-        ({"name": "A" * 121, "purpose": "x"}, "name", "Shorten the coalition's name to 120 characters or fewer (it has 121)."),
+        (
+            {"name": "A" * 121, "purpose": "x"},
+            "name",
+            "Shorten the coalition's name to 120 characters or fewer (it has 121).",
+        ),
         ({"name": "Ok", "purpose": "   "}, "purpose", "Enter the coalition's purpose."),
     ],
 )
@@ -113,7 +119,9 @@ def test_a_person_leaves_at_any_time_and_can_be_invited_back(world: World) -> No
     assert standing_in(world.member, world.coalition).role == Role.OUTSIDER
     event = queries.audit_events(world.coordinator, world.coalition).first()
     assert (event.verb, event.actor_label, event.summary) == (
-        "person.left", "Mo (former member)", "left the coalition: “Moving away”"
+        "person.left",
+        "Mo (former member)",
+        "left the coalition: “Moving away”",
     )
     # Invited back, the same person record returns, so their history joins up again.
     back = join_group(world.coordinator, world.member, world.other_group)
@@ -129,7 +137,8 @@ def test_the_only_coordinator_hands_over_before_leaving(world: World) -> None:
     assert snapshot() == before
     with pytest.raises(Conflict):
         actions.set_coordinator(
-            actor=world.coordinator, person=standing_in(world.coordinator, world.coalition).person,
+            actor=world.coordinator,
+            person=standing_in(world.coordinator, world.coalition).person,
             is_coordinator=False,
         )
     actions.set_coordinator(actor=world.coordinator, person=world.member_person, is_coordinator=True)
@@ -151,7 +160,10 @@ def test_leaving_the_only_group_is_leaving_the_coalition(world: World) -> None:
 
 def test_recording_a_person_without_an_account_and_claiming_it(world: World) -> None:
     recorded = actions.record_person(
-        actor=world.coordinator, coalition=world.coalition, name="Grace", member_groups=[world.group],
+        actor=world.coordinator,
+        coalition=world.coalition,
+        name="Grace",
+        member_groups=[world.group],
         delegate_of=[world.other_group],
     )
     assert recorded.user is None
@@ -165,8 +177,9 @@ def test_recording_a_person_without_an_account_and_claiming_it(world: World) -> 
     # A claim cannot be used twice, nor by someone already in the coalition.
     with pytest.raises(Conflict):
         actions.accept_invitation(actor=grace, token=invitation.token)
-    other = actions.record_person(actor=world.coordinator, coalition=world.coalition, name="Hal",
-                                  is_individual_member=True)
+    other = actions.record_person(
+        actor=world.coordinator, coalition=world.coalition, name="Hal", is_individual_member=True
+    )
     second = actions.create_invitation(actor=world.coordinator, coalition=world.coalition, person=other)
     before = snapshot()
     with pytest.raises(Conflict) as refusal:
@@ -217,8 +230,13 @@ def test_an_application_is_admitted_as_a_group_with_the_applicant_as_delegate(
 ) -> None:
     applicant = make_user("Sol")
     application = actions.submit_application(
-        actor=applicant, coalition=world.coalition, kind="group", answers=["We clean the Aire"],
-        group_name="Aire Rivers", group_size="25", group_description="Volunteers",
+        actor=applicant,
+        coalition=world.coalition,
+        kind="group",
+        answers=["We clean the Aire"],
+        group_name="Aire Rivers",
+        group_size="25",
+        group_description="Volunteers",
     )
     assert application.answers == [{"question": "Why join?", "answer": "We clean the Aire"}]
     with pytest.raises(Conflict):
@@ -246,11 +264,16 @@ def test_declining_needs_a_reason_the_applicant_reads(world: World) -> None:
         actions.decide_application(actor=world.coordinator, application=application, admit=False, reason=" ")
     assert refusal.value.field == "reason"
     assert snapshot() == before
-    actions.decide_application(actor=world.coordinator, application=application, admit=False,
-                               reason="We only admit groups from the river towns.")
+    actions.decide_application(
+        actor=world.coordinator,
+        application=application,
+        admit=False,
+        reason="We only admit groups from the river towns.",
+    )
     application.refresh_from_db()
     assert (application.status, application.decision_reason) == (
-        "declined", "We only admit groups from the river towns."
+        "declined",
+        "We only admit groups from the river towns.",
     )
     assert standing_in(applicant, world.coalition).role == Role.OUTSIDER
 
@@ -264,8 +287,14 @@ def test_applications_answer_every_question(world: World) -> None:
         actions.submit_application(actor=world.outsider, coalition=world.coalition, kind="club", answers=["x"])
     assert wrong_kind.value.field == "kind"
     with pytest.raises(Conflict) as taken:
-        actions.submit_application(actor=world.outsider, coalition=world.coalition, kind="group", answers=["x"],
-                                   group_name="hull heat", group_size=3)
+        actions.submit_application(
+            actor=world.outsider,
+            coalition=world.coalition,
+            kind="group",
+            answers=["x"],
+            group_name="hull heat",
+            group_size=3,
+        )
     assert taken.value.field == "group_name"
     assert snapshot() == before
 
@@ -296,8 +325,9 @@ def test_members_read_the_audit_log_and_outsiders_do_not(world: World) -> None:
 
 def test_invitations_into_a_group_that_left_stop_working(world: World) -> None:
     into_group = actions.create_invitation(actor=world.coordinator, coalition=world.coalition, member_group=world.group)
-    loner = actions.record_person(actor=world.coordinator, coalition=world.coalition, name="Lou",
-                                  member_groups=[world.group])
+    loner = actions.record_person(
+        actor=world.coordinator, coalition=world.coalition, name="Lou", member_groups=[world.group]
+    )
     claim = actions.create_invitation(actor=world.coordinator, coalition=world.coalition, person=loner)
     unrelated = actions.create_invitation(actor=world.coordinator, coalition=world.coalition)
     actions.withdraw_member_group(actor=world.delegate, member_group=world.group)
@@ -312,8 +342,9 @@ def test_invitations_into_a_group_that_left_stop_working(world: World) -> None:
 
 
 def test_a_claim_on_someone_who_left_is_refused(world: World) -> None:
-    recorded = actions.record_person(actor=world.coordinator, coalition=world.coalition, name="Lou",
-                                     member_groups=[world.group])
+    recorded = actions.record_person(
+        actor=world.coordinator, coalition=world.coalition, name="Lou", member_groups=[world.group]
+    )
     claim = actions.create_invitation(actor=world.coordinator, coalition=world.coalition, person=recorded)
     # The record leaves by another path than the group leaving; the claim must not bring it back.
     Person.objects.filter(pk=recorded.pk).update(left_at=timezone.now())
@@ -347,8 +378,10 @@ def test_the_audit_log_never_shows_an_invitees_address(world: World) -> None:
     )
     actions.revoke_invitation(actor=world.coordinator, invitation=invitation)
     summaries = list(queries.audit_events(world.member, world.coalition).values_list("summary", flat=True))
-    assert summaries[:2] == ["revoked an invitation to Leeds Action sent by email",
-                             "invited someone to Leeds Action by email"]
+    assert summaries[:2] == [
+        "revoked an invitation to Leeds Action sent by email",
+        "invited someone to Leeds Action by email",
+    ]
     assert not [summary for summary in summaries if "@" in summary]
 
 
@@ -366,11 +399,13 @@ def test_an_invitation_lapses_when_its_maker_may_no_longer_invite(world: World) 
     link.refresh_from_db()
     assert link.status == "revoked"  # stepping down revoked the links they made, so none looks open
     individual = actions.create_invitation(actor=world.coordinator, coalition=world.coalition)
-    still_theirs = actions.create_invitation(actor=world.coordinator, coalition=world.coalition,
-                                             member_group=world.other_group)
+    still_theirs = actions.create_invitation(
+        actor=world.coordinator, coalition=world.coalition, member_group=world.other_group
+    )
     actions.set_coordinator(actor=world.coordinator, person=world.member_person, is_coordinator=True)
-    actions.set_coordinator(actor=world.member, person=standing_in(world.coordinator, world.coalition).person,
-                            is_coordinator=False)
+    actions.set_coordinator(
+        actor=world.member, person=standing_in(world.coordinator, world.coalition).person, is_coordinator=False
+    )
     individual.refresh_from_db()
     still_theirs.refresh_from_db()
     assert (individual.status, still_theirs.status) == ("revoked", "revoked")
@@ -460,7 +495,10 @@ def test_malformed_coalition_addresses_are_not_found(world: World, slug: str) ->
 
 def test_the_decision_goes_to_the_account_that_applied(world: World, django_capture_on_commit_callbacks) -> None:
     application = actions.submit_application(
-        actor=world.outsider, coalition=world.coalition, kind="individual", answers=["x"],
+        actor=world.outsider,
+        coalition=world.coalition,
+        kind="individual",
+        answers=["x"],
         contact_email="someone.else@example.org",
     )
     with django_capture_on_commit_callbacks(execute=True):
