@@ -325,31 +325,23 @@ def _record(request: HttpRequest, context: dict[str, Any], view: ProposalView, s
 # --- the projector and the tally fragment ----------------------------------------------------------------------------
 
 
+def _tally_context(request: HttpRequest, slug: str, proposal_id: int) -> dict[str, Any]:
+    context, proposal = load_proposal(request, slug, proposal_id)
+    view = queries.proposal_view(request.user, proposal)
+    return context | {"proposal": proposal, "view": view, "tally": tally_context(view)}
+
+
 @require_GET
 def projector(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     """The proposal for a room's screen: the title, the rule, the live tally; any member may open it."""
-    context, proposal = load_proposal(request, slug, proposal_id)
-    view = queries.proposal_view(request.user, proposal)
-    context |= {
-        "proposal": proposal,
-        "view": view,
-        "tally": tally_context(view),
-        "refresh_seconds": PROJECTOR_REFRESH_SECONDS,
-    }
+    context = _tally_context(request, slug, proposal_id) | {"refresh_seconds": PROJECTOR_REFRESH_SECONDS}
     return render(request, "web/facilitation/projector.html", context)
 
 
 @require_GET
 def tally(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     """The live tally alone, for the projector's polling (and any page that wants it fresh)."""
-    context, proposal = load_proposal(request, slug, proposal_id)
-    view = queries.proposal_view(request.user, proposal)
-    context |= {
-        "proposal": proposal,
-        "view": view,
-        "tally": tally_context(view),
-        "large": request.GET.get("style") == "projector",
-    }
+    context = _tally_context(request, slug, proposal_id) | {"large": request.GET.get("style") == "projector"}
     response = render(request, "web/facilitation/_tally.html", context)
     response["Cache-Control"] = "no-store"
     return response
