@@ -80,6 +80,16 @@ def expected_field(rule: Rule) -> str:
 
 def check_stance(rule: Rule, stance: Stance, *, options: Sequence[str] = (), path: str = "stance") -> None:
     """Refuse a stance the rule cannot count, saying what to give instead."""
+    if (
+        stance.position in rule.accepted_positions()
+        and stance.position != "block"
+        and stance.score is None
+        and stance.ranking is None
+        and stance.approve is None
+        and stance.scores is None
+        and stance.dots is None
+    ):
+        return  # the common case, answered without building anything: a plain accepted position
     expected = _FIELD_FOR_METHOD[rule.method]
     given = [name for name in _STANCE_FIELDS if getattr(stance, name) is not None]
     if not given:

@@ -10,7 +10,6 @@ Every key a method does not use is refused rather than ignored, so a rule never 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -78,6 +77,11 @@ class Rule:
     dots: int = DEFAULT_DOTS
     max_score: int = DEFAULT_MAX_SCORE
     fallback: Fallback | None = None
+    # Worked out once: a tally asks for it with every stance.
+    _accepted: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_accepted", _accepted_positions(self))
 
     @property
     def takes_options(self) -> bool:
@@ -93,7 +97,7 @@ class Rule:
 
     def accepted_positions(self) -> tuple[str, ...]:
         """The positions a stance may take under this rule (option methods and fist-to-five: abstain only)."""
-        return _accepted_positions(self)
+        return self._accepted
 
     def block_allowance(self, eligible_units: int) -> int:
         if self.blocks_allowed is not None:
@@ -110,9 +114,7 @@ class Rule:
         return rule, depth
 
 
-@functools.lru_cache(maxsize=256)
 def _accepted_positions(rule: Rule) -> tuple[str, ...]:
-    """Worked out once per rule: a tally checks it for every stance."""
     if rule.method == "consensus":
         return ("agree", "stand_aside", "abstain", "block")
     if rule.method in ("majority", "supermajority"):
