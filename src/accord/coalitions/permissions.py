@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, FilteredRelation, Q
-
 from accord.errors import NotAllowed, NotSignedIn
 
 from .models import Affiliation, Coalition, MemberGroup, Person
@@ -118,15 +116,19 @@ def standing_in(actor: Actor, coalition: Coalition) -> Standing:
     return standing
 
 
+_STANDING_SQL = """
+SELECT p.*, a.member_group_id AS group_id, a.is_delegate AS delegate
+FROM {person} p LEFT JOIN {affiliation} a ON a.person_id = p.id AND a.ended_at IS NULL
+WHERE p.coalition_id = %s AND p.user_id = %s
+ORDER BY a.member_group_id
+"""
+
+
 def _look_up_standing(actor: Actor, coalition: Coalition) -> Standing:
-    # One query: the person row once per current membership (or once, with None, when there is none).
-    current = FilteredRelation("affiliations", condition=Q(affiliations__ended_at__isnull=True))
-    rows = list(
-        Person.objects.filter(coalition=coalition, user=actor)
-        .annotate(current=current)
-        .annotate(group_id=F("current__member_group_id"), delegate=F("current__is_delegate"))
-        .order_by()
-    )
+    # One query, written out because every page and request asks it: the person row once per current membership
+    # (or once, with no group, when there is none).
+    sql = _STANDING_SQL.format(person=Person._meta.db_table, affiliation=Affiliation._meta.db_table)
+    rows = list(Person.objects.raw(sql, [coalition.pk, actor.pk]))
     person = rows[0] if rows else None
     if person is None or not person.is_active:
         return Standing(Role.OUTSIDER, person)

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import default_task_backend
@@ -504,10 +503,10 @@ def _current_round(proposal: Proposal, *, lock: bool = False) -> Round:
     rows = Round.objects.filter(proposal=proposal, number=proposal.round_number)
     if lock:
         rows = rows.select_for_update()
-    round_ = rows.first()
-    if round_ is None:
-        raise NotFound("This proposal has no round.")
-    return round_
+    try:
+        return rows.get()
+    except Round.DoesNotExist:
+        raise NotFound("This proposal has no round.") from None
 
 
 def _may_manage(standing: Standing, proposal: Proposal) -> bool:
@@ -613,23 +612,41 @@ def start_next_round(
 # --- stances ----------------------------------------------------------------------------------------------------------
 
 
-def _locked_units(standing: Standing, proposal: Proposal, unit_key: str | None) -> list[EligibleUnit]:
-    """The unit named (or the actor's own units) in the proposal's current round, each with its round, whose row
-    this locks; and whether the unit's current stance was given by the unit itself. One query on the busy path."""
+# The busiest lookup a coalition sends, written out so it is not compiled again on every stance.
+_UNITS_WITH_STANCES = """
+SELECT u.id, u.round_id, u.key, u.person_id, u.member_group_id, u.label, u.size, u.weight,
+       EXISTS (SELECT 1 FROM {stance} s WHERE s.round_id = u.round_id AND s.unit_key = u.key AND s.is_current)
+           AS has_stance,
+       EXISTS (SELECT 1 FROM {stance} s WHERE s.round_id = u.round_id AND s.unit_key = u.key AND s.is_current
+                                           AND NOT s.on_behalf) AS given_by_unit
+FROM {unit} u
+WHERE u.round_id = %s AND u.key IN ({keys})
+ORDER BY u.label, u.key
+"""
+
+
+def _locked_round_and_units(
+    standing: Standing, proposal: Proposal, unit_key: str | None
+) -> tuple[Round, list[EligibleUnit]]:
+    """The proposal's current round, whose row this locks, and the unit named (or the actor's own units) in it,
+    each saying whether it has a current stance and whether the unit gave that stance itself."""
     if unit_key:
         if not isinstance(unit_key, str) or "\x00" in unit_key or len(unit_key) > 20:
             raise Invalid("Name the unit as it is listed, like p12 or g3.", field="unit")
         keys = [unit_key]
     else:
         keys = own_unit_keys(standing)
-    current = Stance.objects.filter(round_id=OuterRef("round_id"), unit_key=OuterRef("key"), is_current=True)
-    return list(
-        EligibleUnit.objects.select_related("round")
-        .select_for_update(of=("round",))
-        .filter(round__proposal=proposal, round__number=proposal.round_number, key__in=keys)
-        .annotate(has_stance=Exists(current), given_by_unit=Exists(current.filter(on_behalf=False)))
-        .order_by("label", "key")
+    round_ = _current_round(proposal, lock=True)
+    if not keys:
+        return round_, []
+    sql = _UNITS_WITH_STANCES.format(
+        stance=Stance._meta.db_table, unit=EligibleUnit._meta.db_table, keys=", ".join(["%s"] * len(keys))
     )
+    units = list(EligibleUnit.objects.raw(sql, [round_.pk, *keys]))
+    for unit in units:
+        unit.round = round_
+        unit.has_stance, unit.given_by_unit = bool(unit.has_stance), bool(unit.given_by_unit)
+    return round_, units
 
 
 def _unit_for(standing: Standing, round_: Round, units: list[EligibleUnit], unit_key: str | None) -> EligibleUnit:
@@ -711,8 +728,7 @@ def record_stance(
         raise NotAllowed("Only members of this coalition can respond.")
     # Stances of one proposal queue on its round's row: closing (which locks it too) then counts every stance
     # that got in, and with "close when everyone has responded" the last two responders cannot miss each other.
-    units = _locked_units(standing, proposal, unit_key)
-    round_ = units[0].round if units else _current_round(proposal, lock=True)
+    round_, units = _locked_round_and_units(standing, proposal, unit_key)
     round_.proposal = proposal
     now = timezone.now()
     if proposal.status != Status.OPEN or not round_.is_open:

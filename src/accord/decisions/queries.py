@@ -124,12 +124,20 @@ def proposal(actor: Actor, coalition: Coalition, proposal_id: Any) -> Proposal:
     return found
 
 
+_PROPOSAL_AT = """
+SELECT p.* FROM {proposal} p JOIN {coalition} c ON c.id = p.coalition_id WHERE c.slug = %s AND p.id = %s
+"""
+
+
 def proposal_at(actor: Actor, slug: str, proposal_id: Any) -> Proposal:
     """The proposal at a coalition's address, with its coalition, in one query: giving a stance is the busiest
     request a coalition sends, so it pays to save the separate coalition lookup."""
     found = None
     if coalition_queries.SLUG_PATTERN.fullmatch(slug or ""):
-        found = Proposal.objects.filter(coalition__slug=slug, pk=_id(proposal_id)).select_related("coalition").first()
+        sql = _PROPOSAL_AT.format(proposal=Proposal._meta.db_table, coalition=Coalition._meta.db_table)
+        found = next(iter(Proposal.objects.raw(sql, [slug, _id(proposal_id)])), None)
+    if found is not None:
+        found.coalition = coalition_queries.coalition_by_slug(actor, slug)
     if found is None:
         _member_standing(actor, coalition_queries.coalition_by_slug(actor, slug))  # which of the two is missing
         raise NotFound("There is no such proposal in this coalition.")
