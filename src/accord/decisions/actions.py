@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import default_task_backend
@@ -636,7 +636,11 @@ def _locked_round_and_units(
         keys = [unit_key]
     else:
         keys = own_unit_keys(standing)
-    round_ = _current_round(proposal, lock=True)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    round_sql = f"SELECT * FROM {Round._meta.db_table} WHERE proposal_id = %s AND number = %s{lock}"  # noqa: S608
+    round_ = next(iter(Round.objects.raw(round_sql, [proposal.pk, proposal.round_number])), None)
+    if round_ is None:
+        raise NotFound("This proposal has no round.")
     if not keys:
         return round_, []
     sql = _UNITS_WITH_STANCES.format(

@@ -137,7 +137,8 @@ def proposal_at(actor: Actor, slug: str, proposal_id: Any) -> Proposal:
         sql = _PROPOSAL_AT.format(proposal=Proposal._meta.db_table, coalition=Coalition._meta.db_table)
         found = next(iter(Proposal.objects.raw(sql, [slug, _id(proposal_id)])), None)
     if found is not None:
-        found.coalition = coalition_queries.coalition_by_slug(actor, slug)
+        coalition_sql = f"SELECT * FROM {Coalition._meta.db_table} WHERE id = %s"  # noqa: S608 (a table name)
+        found.coalition = next(iter(Coalition.objects.raw(coalition_sql, [found.coalition_id])))
     if found is None:
         _member_standing(actor, coalition_queries.coalition_by_slug(actor, slug))  # which of the two is missing
         raise NotFound("There is no such proposal in this coalition.")
