@@ -125,7 +125,9 @@ def proposal(actor: Actor, coalition: Coalition, proposal_id: Any) -> Proposal:
 
 
 _PROPOSAL_AT = """
-SELECT p.* FROM {proposal} p JOIN {coalition} c ON c.id = p.coalition_id WHERE c.slug = %s AND p.id = %s
+SELECT p.*, c.name AS coalition_name
+FROM {proposal} p JOIN {coalition} c ON c.id = p.coalition_id
+WHERE c.slug = %s AND p.id = %s
 """
 
 
@@ -137,8 +139,11 @@ def proposal_at(actor: Actor, slug: str, proposal_id: Any) -> Proposal:
         sql = _PROPOSAL_AT.format(proposal=Proposal._meta.db_table, coalition=Coalition._meta.db_table)
         found = next(iter(Proposal.objects.raw(sql, [slug, _id(proposal_id)])), None)
     if found is not None:
-        coalition_sql = f"SELECT * FROM {Coalition._meta.db_table} WHERE id = %s"  # noqa: S608 (a table name)
-        found.coalition = next(iter(Coalition.objects.raw(coalition_sql, [found.coalition_id])))
+        # The coalition's other fields load if something asks for them; a stance needs only these.
+        annotated: Any = found
+        found.coalition = Coalition.from_db(
+            Proposal.objects.db, ["id", "name", "slug"], [found.coalition_id, annotated.coalition_name, slug]
+        )
     if found is None:
         _member_standing(actor, coalition_queries.coalition_by_slug(actor, slug))  # which of the two is missing
         raise NotFound("There is no such proposal in this coalition.")
