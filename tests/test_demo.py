@@ -66,6 +66,7 @@ RECORDED_WITHOUT_ACCOUNT = {
 # One audit event per action the demo calls, by verb.
 EXPECTED_AUDIT_VERBS = {
     "coalition.created": 1,
+    "decision_kind.adopted_defaults": 1,  # founding starts from the default decision-kind table
     "member_group.added": 20,
     "invitation.created": 50,  # 45 joining links, 1 from Durham's delegate, 4 left open
     "invitation.accepted": 46,
@@ -335,7 +336,7 @@ def test_every_action_writes_one_audit_event(empty_database, monkeypatch: pytest
             monkeypatch.setattr(actions, name, counting)
     demo = load_demo()
     events = AuditEvent.objects.filter(coalition=demo.coalition)
-    assert events.count() == sum(calls.values()) == sum(EXPECTED_AUDIT_VERBS.values()) == 274
+    assert events.count() == sum(calls.values()) == sum(EXPECTED_AUDIT_VERBS.values()) == 275
     assert Counter(events.values_list("verb", flat=True)) == EXPECTED_AUDIT_VERBS
     assert not events.filter(actor_user__isnull=True).exclude(verb="proposal.closed").exists()
     assert set(events.filter(verb="proposal.closed").values_list("actor_name", "actor_user")) == {("Accord", None)}

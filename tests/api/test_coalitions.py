@@ -114,7 +114,10 @@ def test_found_a_coalition(api, outsider):
         "pending_application_count": 0,
     }
     assert (founder.user, founder.is_coordinator) == (outsider, True)
-    assert list(AuditEvent.objects.filter(coalition=coalition).values_list("verb", flat=True)) == ["coalition.created"]
+    assert list(AuditEvent.objects.filter(coalition=coalition).order_by("pk").values_list("verb", flat=True)) == [
+        "coalition.created",
+        "decision_kind.adopted_defaults",
+    ]
 
 
 def test_get_a_coalition_anonymously_shows_the_public_basics_only(api, demo):

@@ -68,7 +68,7 @@ CASES = [
         lambda w, a, _: actions.found_coalition(actor=a, name="Tees Valley", purpose="Act together"),
         {"outsider", "member", "delegate", "coordinator", "facilitator", "former"},
         "",
-        {"kinds": 8, "audit": 1},
+        {"kinds": 8, "audit": 2},  # the coalition founded, and the default decision kinds adopted
     ),
     Case(
         "adopt_default_decision_kinds",

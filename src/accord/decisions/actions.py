@@ -188,7 +188,15 @@ def found_coalition(*, actor: Actor, name: str, purpose: str, membership_questio
     coalition = coalition_actions.create_coalition(
         actor=actor, name=name, purpose=purpose, membership_questions=membership_questions
     )
-    _seed_default_kinds(coalition)
+    kinds = _seed_default_kinds(coalition)
+    _audit(
+        coalition=coalition,
+        actor=actor,
+        standing=coalition_queries.standing(actor, coalition),
+        verb="decision_kind.adopted_defaults",
+        summary=f"started the coalition with the default table of {len(kinds)} decision kinds",
+        target=None,
+    )
     return coalition
 
 

@@ -234,6 +234,10 @@ class AuditFilterForm(forms.Form):
             ("affiliation", "Group memberships"),
             ("invitation", "Invitations"),
             ("application", "Applications"),
+            ("proposal", "Proposals and their rounds"),
+            ("stance", "Stances given"),
+            ("decision_kind", "Decision kinds and their rules"),
+            ("agreed_weight", "Agreed weights"),
         ],
     )
 
