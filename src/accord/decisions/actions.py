@@ -245,7 +245,8 @@ def set_decision_kind(
     description = clean_text(description, field="description", label="the description", max_length=2000, required=False)
     if scope not in Scope.values:
         raise Invalid("Choose who decides: the whole coalition, or the member groups it affects.", field="scope")
-    canonical = rule_to_json(_rule(rule))
+    parsed = _rule(rule)
+    canonical = rule_to_json(parsed)
     now = timezone.now()
     if kind is None:
         key = slugify(clean_text(key or name, field="key", label="a key", max_length=60)).replace("-", "_")[:60]
@@ -270,7 +271,7 @@ def set_decision_kind(
             actor=actor,
             standing=standing,
             verb="decision_kind.added",
-            summary=f"added the decision kind {name}: {describe_rule(_rule(canonical))}",
+            summary=f"added the decision kind {name}: {describe_rule(parsed)}",
             target=kind,
             data={"rule": canonical, "scope": scope},
         )
@@ -286,7 +287,7 @@ def set_decision_kind(
     kind.save(update_fields=[*changed, "updated_at"])
     summary = f"changed the decision kind {name}"
     if "rule" in changed:
-        summary += f": now {describe_rule(_rule(canonical))}"
+        summary += f": now {describe_rule(parsed)}"
     _audit(
         coalition=coalition,
         actor=actor,
@@ -579,7 +580,7 @@ def start_next_round(
         )
     if not may_start_next_round(standing, proposal):
         raise NotAllowed("Only the person who proposed it, or a coordinator, can start a new round.")
-    previous = _current_round(proposal)
+    previous = queries.current_round(proposal)
     new_text = (
         previous.text
         if text is None or not str(text).strip()
@@ -669,7 +670,7 @@ def _unit_for(standing: Standing, round_: Round, units: list[EligibleUnit], unit
     if len(units) == 1:
         return units[0]
     if not units:
-        counted_by = _rule(round_.proposal.rule).applied(round_.failed_rounds_before)[0].unit  # a fallback may differ
+        counted_by = queries.applied_rule(round_.proposal, round_).unit  # a fallback may count differently
         if counted_by == "groups":
             raise NotAllowed(
                 "This decision is counted by member groups, and you are not a delegate of an eligible group: "
@@ -762,7 +763,7 @@ def record_stance(
     reason = clean_text(reason, field="reason", label="the reason", max_length=REASON_MAX, required=False)
     choice = _choice(ranking, approve, scores, dots)
     stance = _kernel_stance(unit.key, position, reason, score, choice)
-    rule, _depth = _rule(proposal.rule).applied(round_.failed_rounds_before)
+    rule = queries.applied_rule(proposal, round_)
     try:
         check_stance(rule, stance, options=proposal.options, path="stance")
     except GovernanceError as error:
@@ -783,13 +784,7 @@ def record_stance(
         recorded_by=standing.person,
         position=stance.position or "",
         score=stance.score,
-        choice={
-            choice[0]: list(stance.ranking or stance.approve or ())
-            if choice[0] in ("ranking", "approve")
-            else dict(stance.scores or stance.dots or {})
-        }
-        if choice
-        else None,
+        choice={choice[0]: getattr(stance, choice[0])} if choice else None,  # as the kernel read it
         reason=reason,
         on_behalf=not speaks_for_unit,
         size=unit.size,
