@@ -16,6 +16,7 @@ from django.utils import timezone
 from accord.coalitions.models import AuditEvent
 from accord.decisions import actions, queries
 from accord.decisions.models import Proposal, Round, Stance
+from accord.governance import percent
 from tests.web.markup import Element, labelled_inputs_problems, parse
 
 from .conftest import kind
@@ -421,7 +422,7 @@ def test_the_tally_shows_each_condition_with_what_was_required_and_found(demo, c
         ("Disagree", "0"),
         ("Abstain", "0"),
     ]
-    took_part = f"1 of {count} eligible took part ({round(100 / count)}%)."
+    took_part = f"1 of {count} eligible took part ({percent(Fraction(1, count))})."  # never rounded up
     assert took_part in document.find("section", aria_labelledby="participation-heading").text
 
 
@@ -605,7 +606,7 @@ def test_the_page_warns_gently_when_it_is_mostly_the_same_people(demo, client_fo
     section = page(client_for(demo.member).get(url(demo, f"decisions/{proposal.pk}/"))).find(
         "section", aria_labelledby="participation-heading"
     )
-    assert "6 of 57 eligible took part (11%)." in section.text
+    assert "6 of 57 eligible took part (10.5%)." in section.text
     assert "Across the last 4 decisions counted the same way, 7 took part in at least one and 6 took part in all" in (
         section.text
     )

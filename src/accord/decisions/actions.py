@@ -49,11 +49,13 @@ from .models import (
 from .permissions import (
     may_edit_decision_kinds,
     may_facilitate,
+    may_manage_proposal,
     may_open_proposal,
     may_respond_for,
     may_start_next_round,
     may_withdraw,
     own_unit_keys,
+    why_not_eligible,
 )
 
 TITLE_MAX = 200
@@ -518,16 +520,10 @@ def _current_round(proposal: Proposal, *, lock: bool = False) -> Round:
         raise NotFound("This proposal has no round.") from None
 
 
-def _may_manage(standing: Standing, proposal: Proposal) -> bool:
-    """The proposer or a coordinator, asked before the proposal's state so outsiders learn nothing of it."""
-    is_author = standing.person is not None and proposal.author_id == standing.person.pk
-    return standing.role >= Role.MEMBER and (is_author or standing.role >= Role.COORDINATOR)
-
-
 @atomic_action
 def withdraw_proposal(*, actor: Actor, proposal: Proposal, reason: str = "") -> Proposal:
     standing = _standing(actor, proposal.coalition)
-    if not _may_manage(standing, proposal):
+    if not may_manage_proposal(standing, proposal):
         raise NotAllowed("Only the person who proposed it, or a coordinator, can withdraw it.")
     # Round first, then proposal: the order closing takes them in, so the two never deadlock.
     round_ = _current_round(proposal, lock=True)
@@ -569,7 +565,7 @@ def start_next_round(
 ) -> Round:
     """After a failed round, put the (amended) proposal again; the fallback rule applies once its count is reached."""
     standing = _standing(actor, proposal.coalition)
-    if not _may_manage(standing, proposal):
+    if not may_manage_proposal(standing, proposal):
         raise NotAllowed("Only the person who proposed it, or a coordinator, can start a new round.")
     proposal = Proposal.objects.select_for_update(of=("self",)).select_related("kind", "coalition").get(pk=proposal.pk)
     if proposal.status not in FAILED:
@@ -671,17 +667,7 @@ def _unit_for(standing: Standing, round_: Round, units: list[EligibleUnit], unit
         return units[0]
     if not units:
         counted_by = queries.applied_rule(round_.proposal, round_).unit  # a fallback may count differently
-        if counted_by == "groups":
-            raise NotAllowed(
-                "This decision is counted by member groups, and you are not a delegate of an eligible group: "
-                "ask your group's delegate to give its position."
-            )
-        if counted_by == "groups_and_individuals" and standing.member_of:
-            raise NotAllowed(
-                "This decision is counted by member groups and individual members, and you take part through your "
-                "member group: ask its delegate to give its position."
-            )
-        raise NotAllowed("You are not eligible in this round (it counts those who were members when it opened).")
+        raise NotAllowed(why_not_eligible(standing, counted_by))
     names = ", ".join(f"{unit.key} ({unit.label})" for unit in units)
     raise Invalid(f"Say whom you respond for: {names}.", field="unit")
 

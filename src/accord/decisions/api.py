@@ -201,7 +201,7 @@ def _proposal_out(actor: Any, proposal: Proposal) -> dict[str, Any]:
         "applied_rule_text": describe_rule(view.applied),
         "round_number": proposal.round_number,
         "round": {**_round_fields(round_), "responded": view.responded},
-        "accepting_stances": proposal.is_open and round_.is_open and round_.opens_at <= now < round_.closes_at,
+        "accepting_stances": proposal.is_open and round_.accepts_stances(now),
         "next_round_rule_text": describe_rule(next_rule),
         "next_round_uses_fallback": next_depth > 0,
         "results_hidden": view.results_hidden,

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accord.coalitions.models import Coalition, MemberGroup, Person
+from accord.governance import FAILED_STATUSES
 
 
 class Scope(models.TextChoices):
@@ -33,7 +34,8 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-FAILED = frozenset({Status.REJECTED, Status.BLOCKED, Status.NO_QUORUM, Status.NEEDS_DISCUSSION, Status.TIE})
+# The kernel decides which outcomes are failures; a new round can follow only those.
+FAILED = frozenset(Status(status) for status in FAILED_STATUSES)
 
 
 class DecisionKind(models.Model):

@@ -26,20 +26,35 @@ def may_edit_decision_kinds(standing: Standing) -> bool:
     return standing.role >= Role.COORDINATOR
 
 
-def _is_author(standing: Standing, proposal: Proposal) -> bool:
-    return standing.person is not None and proposal.author_id == standing.person.pk
+def may_manage_proposal(standing: Standing, proposal: Proposal) -> bool:
+    """The proposer or a coordinator; asked before the proposal's state, so others learn nothing of it."""
+    if standing.role < Role.MEMBER:
+        return False
+    is_author = standing.person is not None and proposal.author_id == standing.person.pk
+    return is_author or standing.role >= Role.COORDINATOR
 
 
 def may_withdraw(standing: Standing, proposal: Proposal) -> bool:
-    if not proposal.is_open or standing.role < Role.MEMBER:
-        return False
-    return _is_author(standing, proposal) or standing.role >= Role.COORDINATOR
+    return proposal.is_open and may_manage_proposal(standing, proposal)
 
 
 def may_start_next_round(standing: Standing, proposal: Proposal) -> bool:
-    if proposal.status not in FAILED or standing.role < Role.MEMBER:
-        return False
-    return _is_author(standing, proposal) or standing.role >= Role.COORDINATOR
+    return proposal.status in FAILED and may_manage_proposal(standing, proposal)
+
+
+def why_not_eligible(standing: Standing, counted_by: str) -> str:
+    """What to tell someone who has no unit in a round counted by `counted_by` (people, groups, or both)."""
+    if counted_by == "groups":
+        return (
+            "This decision is counted by member groups, and you are not a delegate of an eligible group: "
+            "ask your group's delegate to give its position."
+        )
+    if counted_by == "groups_and_individuals" and standing.member_of:
+        return (
+            "This decision is counted by member groups and individual members, and you take part through your "
+            "member group: ask its delegate to give its position."
+        )
+    return "You are not eligible in this round (it counts those who were members when it opened)."
 
 
 def may_facilitate(standing: Standing, proposal: Proposal, facilitator_ids: Collection[int]) -> bool:

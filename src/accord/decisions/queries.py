@@ -51,13 +51,6 @@ def _member_standing(actor: Actor, coalition: Coalition) -> Standing:
     raise NotAllowed("Only members of this coalition can see its decisions.")
 
 
-def standing(actor: Actor, coalition: Coalition) -> Standing:
-    return coalition_queries.standing(actor, coalition)
-
-
-# --- the decision-kind table ------------------------------------------------------------------------------------------
-
-
 def decision_kinds(actor: Actor, coalition: Coalition) -> QuerySet[DecisionKind]:
     _member_standing(actor, coalition)
     return DecisionKind.objects.filter(coalition=coalition).order_by("position", "name")
@@ -190,7 +183,7 @@ def _weight(rule: Rule, row: dict[str, Any]) -> Fraction:
 def tally_round(proposal: Proposal, round_: Round) -> Outcome:
     """The round's outcome from its current stances, under the rule frozen when the proposal opened."""
     rule = frozen_rule(proposal)
-    applied = rule.applied(round_.failed_rounds_before)[0]
+    applied = applied_rule(proposal, round_)
     if applied.takes_options:
         eligible = [
             KernelUnit(key, size, parse_fraction(weight or "1", path="weight", what="the weight"))
@@ -491,10 +484,6 @@ def addresses_not_responded(round_: Round) -> list[str]:
         coalition_queries.delegates_of(group_ids).filter(user__isnull=False).values_list("user__email", flat=True)
     )
     return sorted({address for address in [*people, *delegates] if address})
-
-
-def open_rounds_count(coalition: Coalition) -> int:
-    return Round.objects.filter(proposal__coalition=coalition, status=Status.OPEN).count()
 
 
 def ballots_for_simulation(actor: Actor, proposal: Proposal, round_: Round) -> dict[str, Any]:

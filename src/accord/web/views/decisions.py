@@ -21,9 +21,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accord.coalitions import queries as coalition_queries
 from accord.decisions import actions, queries
 from accord.decisions.models import FAILED, Proposal, Status
-from accord.decisions.permissions import may_open_proposal, may_start_next_round, may_view_decisions, may_withdraw
+from accord.decisions.permissions import (
+    may_open_proposal,
+    may_start_next_round,
+    may_view_decisions,
+    may_withdraw,
+    why_not_eligible,
+)
 from accord.errors import ActionError, Conflict, NotAllowed
-from accord.governance import describe_rule
+from accord.governance import describe_rule, percent
 
 from ..context import coalition_context
 from ..decision_forms import NextRoundForm, ProposalForm, StanceForm, WithdrawForm, kind_rule_words, unit_key_from
@@ -228,8 +234,8 @@ def _proposal_page(
         "responses_page": responses_page,
         "waiting_page": waiting_page,
         "participation": participation,
-        "participation_share": round(100 * participation.share),
-        "average_share": round(100 * participation.average_share) if participation.average_share is not None else None,
+        "participation_share": percent(participation.share),
+        "average_share": percent(participation.average_share) if participation.average_share is not None else None,
         "rounds": _rounds(view),
         "may_withdraw": may_withdraw(view.standing, found),
         "may_start_next_round": may_start_next_round(view.standing, found),
@@ -255,12 +261,7 @@ def proposal_stance(request: HttpRequest, slug: str, proposal_id: int) -> HttpRe
     unit = next((unit for unit in mine if unit.key == key), None)
     if unit is None:
         if not view.my_units:
-            if view.applied.unit == "groups":
-                raise NotAllowed(
-                    "This decision is counted by member groups, and you are not a delegate of an eligible group: "
-                    "ask your group's delegate to give its position."
-                )
-            raise NotAllowed("You are not eligible in this round (it counts those who were members when it opened).")
+            raise NotAllowed(why_not_eligible(view.standing, view.applied.unit))
         raise NotAllowed("You can give a stance only for yourself or for a member group you are a delegate of.")
     now = timezone.now()
     round_ = view.round
@@ -294,7 +295,7 @@ def proposal_stance(request: HttpRequest, slug: str, proposal_id: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def proposal_withdraw(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     context, found = load_proposal(request, slug, proposal_id)
-    standing = queries.standing(request.user, context["coalition"])
+    standing = context["standing"]
     if not found.is_open:
         messages.error(request, f"This proposal is already {found.get_status_display().lower()}.")
         return redirect("web:proposal", context["coalition"].slug, found.pk)
@@ -315,7 +316,7 @@ def proposal_withdraw(request: HttpRequest, slug: str, proposal_id: int) -> Http
 @require_http_methods(["GET", "POST"])
 def proposal_next_round(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     context, found = load_proposal(request, slug, proposal_id)
-    standing = queries.standing(request.user, context["coalition"])
+    standing = context["standing"]
     if found.is_open:
         raise Conflict("This round is still open; a new round can start once it has closed without agreement.")
     if found.status not in FAILED:
