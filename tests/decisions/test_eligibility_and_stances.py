@@ -78,8 +78,10 @@ def test_affected_groups_decide_alone(world: World) -> None:
     )
     mixed = open_proposal(world, kind=mixed_kind, scope_groups=[world.group])
     assert eligible(mixed) == [(group_key(world.group), "Leeds Action", 40, "")]  # no individual members
+    before = snapshot()
     with pytest.raises(NotAllowed) as refusal:  # Pat's group is not affected
         actions.record_stance(actor=world.other_delegate, proposal=by_people, position="agree")
+    assert snapshot() == before
     assert refusal.value.message == (
         "You are not eligible in this round (it counts those who were members when it opened)."
     )
@@ -123,8 +125,10 @@ def test_a_member_of_a_groups_counted_proposal_is_sent_to_their_delegate(world: 
 def test_a_group_member_under_groups_and_individuals_is_sent_to_their_delegate(world: World) -> None:
     proposal = open_proposal(world, kind="admit_member")
     before = snapshot()
+    before = snapshot()
     with pytest.raises(NotAllowed) as refusal:
         actions.record_stance(actor=world.member, proposal=proposal, position="agree")
+    assert snapshot() == before
     assert refusal.value.message == (
         "This decision is counted by member groups and individual members, and you take part through your member "
         "group: ask its delegate to give its position."
@@ -155,8 +159,10 @@ def test_the_message_follows_the_unit_of_the_rule_that_applies_in_the_round(worl
     actions.start_next_round(actor=world.member, proposal=proposal, closes_at=in_days(2))
     proposal.refresh_from_db()
     assert [key for key, *_ in eligible(proposal)] == [group_key(world.other_group), group_key(world.group)]
+    before = snapshot()
     with pytest.raises(NotAllowed) as refusal:
         actions.record_stance(actor=world.member, proposal=proposal, position="agree")
+    assert snapshot() == before
     assert refusal.value.message == (
         "This decision is counted by member groups, and you are not a delegate of an eligible group: ask your "
         "group's delegate to give its position."

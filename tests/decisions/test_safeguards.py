@@ -4,6 +4,7 @@ that must be refused rather than crash or slow the server."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 
 import pytest
 
@@ -11,7 +12,7 @@ from accord.coalitions import actions as coalition_actions
 from accord.coalitions.models import AuditEvent, Coalition
 from accord.coalitions.permissions import remembering_standings, standing_in
 from accord.decisions import actions, queries
-from accord.decisions.models import Proposal, Stance
+from accord.decisions.models import AgreedWeight, Proposal, Stance
 from accord.errors import Conflict, Invalid
 from accord.governance import GovernanceError, parse_ballots, parse_rule
 from accord.governance.numbers import parse_fraction
@@ -52,11 +53,15 @@ def test_a_groups_own_delegates_position_is_not_overruled_by_a_facilitator(world
     kind = world.kind("affected_groups")
     proposal = open_proposal(world, kind=kind, scope_groups=[world.group, world.other_group])
     actions.record_stance(actor=world.delegate, proposal=proposal, position="agree")
+    before = snapshot()
     with pytest.raises(Conflict) as refused:
         actions.record_stance(
             actor=world.coordinator, proposal=proposal, unit_key=f"g{world.group.pk}", position="block", reason="No"
         )
     assert refused.value.message == "Leeds Action's delegates gave this stance themselves, so only they can change it."
+    assert snapshot() == before
+    current = Stance.objects.get(unit_key=f"g{world.group.pk}", is_current=True)
+    assert (current.position, current.recorded_by) == ("agree", world.person(world.delegate))
 
 
 def test_while_results_show_only_after_closing_no_one_sees_who_said_what(world: World) -> None:
@@ -139,7 +144,11 @@ def test_weights_are_written_so_that_many_of_them_add_up_quickly(
     world: World, weight: str, message: str | None
 ) -> None:
     if message is None:
-        assert actions.set_agreed_weight(actor=world.coordinator, member_group=world.group, weight=weight) is not None
+        agreed = actions.set_agreed_weight(actor=world.coordinator, member_group=world.group, weight=weight)
+        assert agreed is not None
+        assert Fraction(AgreedWeight.objects.get(member_group=world.group).weight) == parse_fraction(
+            weight, path="weight", what="the weight"
+        )
         return
     with pytest.raises(Invalid) as refused:
         actions.set_agreed_weight(actor=world.coordinator, member_group=world.group, weight=weight)

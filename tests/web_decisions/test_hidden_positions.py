@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from accord.decisions import actions
-from accord.decisions.models import Round
+from accord.decisions.models import Round, Stance
 from tests.web.markup import parse
 
 from .conftest import kind
@@ -106,8 +106,10 @@ def test_the_pages_count_by_the_rule_that_decides_the_round(demo, client_for, op
     document = parse(client.get(url(demo, f"decisions/{proposal.pk}/")).content)
     assert "each group's delegates give its position" in document.find("section", id="your-stance").text
     key = f"p{demo.member_person.pk}"
+    stances_before = Stance.objects.filter(round__proposal=proposal).count()
     refused = client.post(url(demo, f"decisions/{proposal.pk}/stance/"), {"unit": key, f"{key}-position": "agree"})
     assert refused.status_code == 403
+    assert Stance.objects.filter(round__proposal=proposal).count() == stances_before
     assert (
         parse(refused.content)
         .find("p", class_="refusal")

@@ -153,7 +153,8 @@ def test_the_list_shows_open_proposals_first_and_what_waits_for_the_viewer(demo,
     assert row.find("span", class_="badge badge--status-open").text == "Open"
     moment = row.find("time")
     assert moment.text.endswith(" UTC") and moment.attrs["datetime"].endswith("Z")
-    assert waiting.pk
+    waiting_links = {link.text: link.attrs["href"] for link in sections[0].find_all("a")}
+    assert waiting_links["Meet on Thursdays"] == url(demo, f"decisions/{waiting.pk}/#your-stance")
 
 
 def test_the_list_filters_by_status(demo, client_for, open_proposal) -> None:
