@@ -27,11 +27,18 @@ from django.utils.safestring import SafeString, mark_safe
 from accord.coalitions.models import MemberGroup
 from accord.decisions.models import DecisionKind, Proposal, Scope
 from accord.errors import ActionError
-from accord.governance import POSITIONS, GovernanceError, Rule, describe_rule, parse_rule, rule_to_json
+from accord.governance import (
+    POSITION_METHODS,
+    POSITIONS,
+    GovernanceError,
+    Rule,
+    parse_rule,
+    rule_to_json,
+)
 from accord.governance.rules import FIST_MAX as FIST_MAX_SCORE
 from accord.web.decision_words import position_help, position_words, status_words
 from accord.web.forms import GroupChoiceField
-from accord.web.templatetags.accord import choice_inputs
+from accord.web.templatetags.accord import choice_inputs, rule_words
 
 TEXT_MAX = 20000
 REASON_MAX = 4000
@@ -334,10 +341,7 @@ class ProposalForm(PlacesErrors, TimeZoneFields):
 
 
 def kind_rule_words(kind: DecisionKind) -> str:
-    try:
-        words = describe_rule(parse_rule(kind.rule))
-    except GovernanceError as error:
-        return f"This kind's rule cannot be read ({error.message})"
+    words = rule_words(kind.rule)
     if kind.scope == Scope.AFFECTED_GROUPS:
         words += " Decided by the member groups it affects."
     return words
@@ -452,7 +456,7 @@ class StanceForm(PlacesErrors, forms.Form):
         self.error_fields = {}
         self.parsed: dict[str, Any] = {}
         self.abstaining = bool(self.is_bound and self.data.get(self.add_prefix("abstain")))
-        if rule.method in ("majority", "supermajority", "consensus"):
+        if rule.method in POSITION_METHODS:
             accepted = rule.accepted_positions()
             self.fields["position"] = forms.ChoiceField(
                 label="Your stance",
@@ -538,14 +542,13 @@ class StanceForm(PlacesErrors, forms.Form):
             help_text="Needed for a block, welcome for any stance. Everyone who can see stances reads it.",
             widget=forms.Textarea(attrs=attrs),
         )
-        self.blocking = blocking
 
     @staticmethod
     def _initial(rule: Rule, options: Sequence[str], stance: Any) -> dict[str, Any]:
         if stance is None:
             return {}
         initial: dict[str, Any] = {"reason": stance.reason}
-        if rule.method in ("majority", "supermajority", "consensus"):
+        if rule.method in POSITION_METHODS:
             initial["position"] = stance.position
         elif rule.method == "fist_to_five":
             initial["score"] = "abstain" if stance.score is None else str(stance.score)
@@ -597,9 +600,6 @@ class StanceForm(PlacesErrors, forms.Form):
 
     def option_inputs(self) -> list[forms.BoundField]:
         return [self[name] for name in self.option_fields]
-
-    def total_dots(self) -> int | None:
-        return self.rule.dots if self.method == "dots" else None
 
 
 def _ordinal(number: int) -> str:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accord.coalitions import queries as coalition_queries
 from accord.decisions import actions, queries
-from accord.decisions.models import DecisionKind, Proposal, Scope
+from accord.decisions.models import DecisionKind, Proposal
 from accord.decisions.permissions import may_edit_decision_kinds
 from accord.errors import ActionError, NotAllowed
 from accord.governance import GovernanceError
@@ -58,7 +58,7 @@ def decision_kinds(request: HttpRequest, slug: str) -> HttpResponse:
                 "kind": kind,
                 "rule_words": kind_rule_words(kind),
                 "rule_json": json.dumps(kind.rule, indent=2),
-                "scope": dict(Scope.choices).get(kind.scope, kind.scope),
+                "scope": kind.get_scope_display(),
             }
             for kind in kinds
         ],
