@@ -660,7 +660,7 @@ def load_demo() -> Demo:
             "Yes, both.",
         ],
     )
-    durham_application = actions.decide_application(actor=coordinator, application=durham_application, admit=True)
+    durham_application = actions.settle_application(application=durham_application, admit=True, reason="TEMP")
     groups[DURHAM] = durham_application.member_group  # type: ignore[assignment]
     people[DURHAM_DELEGATE.name] = durham_application.person  # type: ignore[assignment]
     durham_member = users[DURHAM_MEMBER.name] = _account(DURHAM_MEMBER.name, DURHAM_MEMBER.email)
@@ -684,7 +684,7 @@ def load_demo() -> Demo:
             "We accept non-violence; some of our members are gas suppliers.",
         ],
     )
-    actions.decide_application(actor=second_coordinator, application=declined, admit=False, reason=DECLINE_REASON)
+    actions.settle_application(application=declined, admit=False, reason=DECLINE_REASON)
 
     # Two applications waiting for a decision: a group and an individual.
     group_applicant = _account(*PENDING_GROUP_APPLICANT)
@@ -807,7 +807,7 @@ def _decide(
     rotation = decision_actions.open_proposal(
         actor=coordinator,
         coalition=coalition,
-        kind=_kind(coordinator, coalition, "amend_constitution"),
+        kind=_kind(coordinator, coalition, "budget_and_strategy"),
         title=ROTATION_TITLE,
         text=ROTATION_TEXT,
         closes_at=_closing(OPEN_DAYS),

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "accord.accounts",
     "accord.coalitions",
     "accord.decisions",
+    "accord.agreements",
     "accord.web",
     "accord.api",
 ]

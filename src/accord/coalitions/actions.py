@@ -402,6 +402,24 @@ def update_member_group(
     return member_group
 
 
+def _take_group_out(member_group: MemberGroup, *, reason: str, people_reason: str) -> list[Person]:
+    """End a (locked) group's membership: its affiliations end and people who belonged only through it leave."""
+    now = timezone.now()
+    # FOR UPDATE cannot take the DISTINCT that finds them, so find first, then lock by key.
+    departed_ids = list(Person.objects.only_through(member_group).values_list("pk", flat=True))
+    departed = list(Person.objects.select_for_update(of=("self",)).filter(pk__in=departed_ids))
+    member_group.left_at = now
+    member_group.leave_reason = reason
+    member_group.save(update_fields=["left_at", "leave_reason"])
+    Affiliation.objects.filter(member_group=member_group, ended_at__isnull=True).update(
+        ended_at=now, end_reason=f"{member_group.name} left the coalition"
+    )
+    Person.objects.filter(pk__in=[p.pk for p in departed]).update(left_at=now, leave_reason=people_reason)
+    # Links into a group that left, or to claim the record of someone who left with it, must stop working.
+    _open_invitations().filter(Q(member_group=member_group) | Q(person__in=departed)).update(revoked_at=now)
+    return departed
+
+
 @atomic_action
 def withdraw_member_group(*, actor: Actor, member_group: MemberGroup, reason: str = "") -> MemberGroup:
     """A member group leaves the coalition by itself, through one of its delegates.
@@ -419,21 +437,9 @@ def withdraw_member_group(*, actor: Actor, member_group: MemberGroup, reason: st
     if not may_act_for_group(standing, member_group):
         raise NotAllowed(f"Only a delegate of {member_group.name} can take it out of the coalition.")
     reason = _reason(reason)
-    now = timezone.now()
-    # FOR UPDATE cannot take the DISTINCT that finds them, so find first, then lock by key.
-    departed_ids = list(Person.objects.only_through(member_group).values_list("pk", flat=True))
-    departed = list(Person.objects.select_for_update(of=("self",)).filter(pk__in=departed_ids))
-    member_group.left_at = now
-    member_group.leave_reason = reason
-    member_group.save(update_fields=["left_at", "leave_reason"])
-    Affiliation.objects.filter(member_group=member_group, ended_at__isnull=True).update(
-        ended_at=now, end_reason=f"{member_group.name} left the coalition"
+    departed = _take_group_out(
+        member_group, reason=reason, people_reason=f"Their member group {member_group.name} left the coalition."
     )
-    Person.objects.filter(pk__in=[p.pk for p in departed]).update(
-        left_at=now, leave_reason=f"Their member group {member_group.name} left the coalition."
-    )
-    # Links into a group that left, or to claim the record of someone who left with it, must stop working.
-    _open_invitations().filter(Q(member_group=member_group) | Q(person__in=departed)).update(revoked_at=now)
     _audit(
         coalition=coalition,
         actor=actor,
@@ -722,6 +728,24 @@ def end_affiliation(*, actor: Actor, affiliation: Affiliation, reason: str = "")
     return affiliation
 
 
+def _take_person_out(person: Person, *, reason: str) -> int:
+    """End a (locked) person's membership; returns how many affiliations ended."""
+    now = timezone.now()
+    ended = Affiliation.objects.filter(person=person, ended_at__isnull=True).update(
+        ended_at=now, end_reason="Left the coalition"
+    )
+    invitations = Q(person=person)
+    if person.user_id is not None:
+        invitations |= Q(coalition_id=person.coalition_id, created_by_id=person.user_id)
+    _open_invitations().filter(invitations).update(revoked_at=now)
+    person.left_at = now
+    person.leave_reason = reason
+    person.is_coordinator = False
+    person.is_individual_member = False
+    person.save(update_fields=["left_at", "leave_reason", "is_coordinator", "is_individual_member"])
+    return ended
+
+
 @atomic_action
 def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> Person:
     """A person leaves the coalition by themselves. Their history stays, shown as a former member's."""
@@ -740,16 +764,7 @@ def leave_coalition(*, actor: Actor, coalition: Coalition, reason: str = "") -> 
                 "left without one."
             )
     reason = _reason(reason)
-    now = timezone.now()
-    ended = Affiliation.objects.filter(person=person, ended_at__isnull=True).update(
-        ended_at=now, end_reason="Left the coalition"
-    )
-    _open_invitations().filter(Q(person=person) | Q(coalition=coalition, created_by=actor)).update(revoked_at=now)
-    person.left_at = now
-    person.leave_reason = reason
-    person.is_coordinator = False
-    person.is_individual_member = False
-    person.save(update_fields=["left_at", "leave_reason", "is_coordinator", "is_individual_member"])
+    ended = _take_person_out(person, reason=reason)  # type: ignore[arg-type]
     _audit(
         coalition=coalition,
         actor=actor,
@@ -1071,41 +1086,97 @@ def _admit(application: Application) -> tuple[MemberGroup | None, Person]:
     return member_group, person
 
 
-@atomic_action
-def decide_application(*, actor: Actor, application: Application, admit: bool, reason: str = "") -> Application:
-    """Admit or decline an application. The one admission step: a later issue swaps the coordinator's say for a
-    decision under the constitution, without changing its callers."""
+def settle_application(*, application: Application, admit: bool, reason: str, counts_from: Any = None) -> Application:
+    """Admit or decline an application as a decision under the constitution found; called by that decision (the
+    coalition's say), never by a person directly. Returns the application unchanged if it is no longer pending."""
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("coalition", "applicant")
         .get(pk=application.pk)
     )
-    coalition = application.coalition
-    standing = require(actor, coalition, "decide_applications")
     if application.status != Application.Status.PENDING:
-        raise Conflict(f"This application is already {application.get_status_display().lower()}.")
-    reason = _reason(reason, required=not admit, label="a reason for declining, which the applicant will read")
+        return application
+    coalition = application.coalition
     if admit and application.applicant is None:
         raise Conflict("The applicant's account no longer exists, so there is no one to admit.")
     if admit:
         member_group, person = _admit(application)
+        if counts_from is not None:
+            if member_group is not None:
+                member_group.counts_from = counts_from
+                member_group.save(update_fields=["counts_from"])
+            if person.counts_from is None or person.counts_from < counts_from:
+                person.counts_from = counts_from
+                person.save(update_fields=["counts_from"])
         application.member_group, application.person = member_group, person
         application.status = Application.Status.ADMITTED
     else:
         application.status = Application.Status.DECLINED
     application.decided_at = timezone.now()
-    application.decided_by = actor
-    application.decision_reason = reason
+    application.decision_reason = reason[:REASON_MAX]
     application.save()
     verb = "admitted" if admit else "declined"
     _audit(
         coalition=coalition,
-        actor=actor,
-        standing=standing,
+        actor=None,
+        standing=None,
         verb=f"application.{verb}",
-        summary=f"{verb} the application from {application.subject_name}" + (f": “{reason}”" if reason else ""),
+        summary=f"{verb} the application from {application.subject_name}: {reason}"[:500],
         target=application,
         data={"reason": reason},
+        actor_name="Accord",
     )
     transaction.on_commit(lambda: tasks.send_application_decision_email.enqueue(application.pk))
     return application
+
+
+def remove_member_by_decision(
+    *, member_group: MemberGroup | None = None, person: Person | None = None, reason: str
+) -> bool:
+    """A member the coalition decided to ask to leave goes, under the decision named in `reason`; False if it
+    had already left. Its history stays, as for any member who leaves."""
+    if member_group is not None:
+        group = MemberGroup.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=member_group.pk)
+        if not group.is_active:
+            return False
+        departed = _take_group_out(
+            group, reason=reason, people_reason=f"Their member group {group.name} was asked to leave the coalition."
+        )
+        _audit(
+            coalition=group.coalition,
+            actor=None,
+            standing=None,
+            verb="member_group.removed",
+            summary=f"{group.name} left the coalition as it decided: {reason}",
+            target=group,
+            data={"reason": reason, "people_left_with_group": [p.pk for p in departed]},
+            actor_name="Accord",
+        )
+        return True
+    if person is None:
+        raise Invalid("Name the member group or the person who is to leave.", field="member")
+    _lock_coalition(person.coalition_id)
+    locked = Person.objects.select_for_update(of=("self",)).select_related("coalition").get(pk=person.pk)
+    if not locked.is_active:
+        return False
+    ended = _take_person_out(locked, reason=reason)
+    _audit(
+        coalition=locked.coalition,
+        actor=None,
+        standing=None,
+        verb="person.removed",
+        summary=f"{locked.name} left the coalition as it decided: {reason}",
+        target=locked,
+        data={"reason": reason, "affiliations_ended": ended},
+        actor_name="Accord",
+    )
+    return True
+
+
+def mark_constitution_adopted(*, coalition: Coalition) -> Coalition:
+    """The founding decision passed: from now on the constitution changes only by amendment."""
+    coalition = Coalition.objects.select_for_update().get(pk=coalition.pk)
+    if coalition.constitution_adopted_at is None:
+        coalition.constitution_adopted_at = timezone.now()
+        coalition.save(update_fields=["constitution_adopted_at"])
+    return coalition

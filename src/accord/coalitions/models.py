@@ -31,6 +31,11 @@ class Coalition(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    constitution_adopted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the founding decision adopted the constitution; until then it is a draft the founders edit.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -53,6 +58,9 @@ class MemberGroup(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     joined_at = models.DateTimeField(default=timezone.now)
+    counts_from = models.DateTimeField(
+        null=True, blank=True, help_text="The end of the induction period: counted in decisions opened from then on."
+    )
     left_at = models.DateTimeField(null=True, blank=True)
     leave_reason = models.TextField(blank=True, max_length=4000)
 
@@ -115,6 +123,9 @@ class Person(models.Model):
         default=False, help_text="A member in their own right, not only through a member group."
     )
     joined_at = models.DateTimeField(default=timezone.now)
+    counts_from = models.DateTimeField(
+        null=True, blank=True, help_text="The end of the induction period: counted in decisions opened from then on."
+    )
     left_at = models.DateTimeField(null=True, blank=True)
     leave_reason = models.TextField(blank=True, max_length=4000)
 

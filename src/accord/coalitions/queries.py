@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -326,9 +328,19 @@ def standing(actor: Actor, coalition: Coalition) -> Standing:
 # --- for other apps acting on the coalition's behalf (who may take part in a decision, who to remind) ---------
 
 
-def current_people(coalition: Coalition, *, in_groups: Iterable[int] | None = None) -> QuerySet[Person]:
-    """Current members; with `in_groups`, only those with a current membership of one of those groups."""
-    rows = Person.objects.filter(coalition=coalition, left_at__isnull=True)
+def _counted(rows: QuerySet[Any], counted_at: datetime | None) -> QuerySet[Any]:
+    """Without those still in their induction period at `counted_at` (when given)."""
+    if counted_at is None:
+        return rows
+    return rows.filter(Q(counts_from__isnull=True) | Q(counts_from__lte=counted_at))
+
+
+def current_people(
+    coalition: Coalition, *, in_groups: Iterable[int] | None = None, counted_at: datetime | None = None
+) -> QuerySet[Person]:
+    """Current members; with `in_groups`, only those with a current membership of one of those groups; with
+    `counted_at`, only those past their induction period then."""
+    rows = _counted(Person.objects.filter(coalition=coalition, left_at__isnull=True), counted_at)
     if in_groups is not None:
         rows = rows.filter(
             affiliations__member_group_id__in=list(in_groups), affiliations__ended_at__isnull=True
@@ -336,14 +348,16 @@ def current_people(coalition: Coalition, *, in_groups: Iterable[int] | None = No
     return rows.order_by("name", "id")
 
 
-def individual_members(coalition: Coalition) -> QuerySet[Person]:
+def individual_members(coalition: Coalition, *, counted_at: datetime | None = None) -> QuerySet[Person]:
     """Current members who belong to no current member group: they take part on their own account."""
     current = Affiliation.objects.filter(person=OuterRef("pk"), ended_at__isnull=True)
-    return current_people(coalition).exclude(Exists(current))
+    return current_people(coalition, counted_at=counted_at).exclude(Exists(current))
 
 
-def current_groups(coalition: Coalition, *, only: Iterable[int] | None = None) -> QuerySet[MemberGroup]:
-    rows = MemberGroup.objects.filter(coalition=coalition, left_at__isnull=True)
+def current_groups(
+    coalition: Coalition, *, only: Iterable[int] | None = None, counted_at: datetime | None = None
+) -> QuerySet[MemberGroup]:
+    rows = _counted(MemberGroup.objects.filter(coalition=coalition, left_at__isnull=True), counted_at)
     if only is not None:
         rows = rows.filter(pk__in=list(only))
     return rows.order_by("name", "id")

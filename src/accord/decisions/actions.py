@@ -6,7 +6,8 @@ an audit event. Rules are checked by the governance kernel; a rule is frozen on 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,8 +21,9 @@ from accord.coalitions import actions as coalition_actions
 from accord.coalitions import queries as coalition_queries
 from accord.coalitions.models import Coalition, MemberGroup, Person
 from accord.coalitions.permissions import Actor, Role, Standing
-from accord.errors import Conflict, Invalid, NotAllowed, NotFound, NotSignedIn
+from accord.errors import ActionError, Conflict, Invalid, NotAllowed, NotFound, NotSignedIn
 from accord.governance import (
+    OPTION_METHODS,
     GovernanceError,
     Rule,
     check_stance,
@@ -66,6 +68,33 @@ OPTIONS_MAX = 20
 LONGEST_ROUND = timedelta(days=366)
 SHORTEST_ROUND = timedelta(minutes=1)
 REMINDER_BEFORE = timedelta(hours=24)
+
+
+# --- what a passed proposal does ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a proposal does when it passes, for proposals other apps open (an amendment, an admission).
+
+    Apps register theirs in their AppConfig.ready(); `_close` calls them by the name stored on the proposal, in
+    the same transaction that records the outcome. `blocker` says why it can no longer take effect ("" if it can);
+    `on_withdrawn` lets the app settle its own record when the proposal is withdrawn.
+    """
+
+    apply: Callable[[Proposal, Round], None]
+    blocker: Callable[[Proposal], str]
+    on_withdrawn: Callable[[Proposal], None] | None = None
+    # When a failed round ends the question (an admission): called at close, and no next round may follow.
+    on_failed: Callable[[Proposal, Round], None] | None = None
+
+
+_EFFECTS: dict[str, Effect] = {}
+PASSING = frozenset({Status.PASSED, Status.CHOSEN})
+
+
+def register_effect(name: str, effect: Effect) -> None:
+    _EFFECTS[name] = effect
 
 
 # --- shared checks ---------------------------------------------------------------------------------------------
@@ -222,6 +251,115 @@ def adopt_default_decision_kinds(*, actor: Actor, coalition: Coalition) -> list[
     return kinds
 
 
+def _refuse_once_adopted(coalition: Coalition, what: str) -> None:
+    if coalition.constitution_adopted_at is not None:
+        raise Conflict(
+            f"{what} part of the constitution the coalition adopted on {coalition.constitution_adopted_at:%d %B %Y}: "
+            "propose an amendment to change it.",
+        )
+
+
+def check_decision_kind(
+    coalition: Coalition,
+    *,
+    kind: DecisionKind | None,
+    key: str,
+    name: str,
+    description: str,
+    rule: Any,
+    scope: str,
+) -> dict[str, Any]:
+    """The cleaned fields of a new or changed decision kind, or Invalid naming what to change."""
+    if kind is not None and kind.coalition_id != coalition.pk:
+        raise NotFound("There is no such decision kind in this coalition.")
+    name = clean_text(name, field="name", label="a name", max_length=200)
+    description = clean_text(description, field="description", label="the description", max_length=2000, required=False)
+    if scope not in Scope.values:
+        raise Invalid("Choose who decides: the whole coalition, or the member groups it affects.", field="scope")
+    parsed = _rule(rule)
+    cleaned: dict[str, Any] = {
+        "name": name,
+        "description": description,
+        "rule": rule_to_json(parsed),
+        "scope": scope,
+        "parsed": parsed,
+    }
+    if kind is None:
+        key = slugify(clean_text(key or name, field="key", label="a key", max_length=60)).replace("-", "_")[:60]
+        if not key:
+            raise Invalid("Give a key made of letters or digits, like budget.", field="key")
+        if DecisionKind.objects.filter(coalition=coalition, key=key).exists():
+            raise Invalid(f"There is already a decision kind with the key {key!r}; choose another.", field="key")
+        cleaned["key"] = key
+    return cleaned
+
+
+def write_decision_kind(
+    coalition: Coalition,
+    *,
+    kind: DecisionKind | None,
+    cleaned: Mapping[str, Any],
+    actor: Actor,
+    standing: Standing | None,
+    actor_name: str | None = None,
+    because: str = "",
+) -> DecisionKind:
+    """Store checked fields (from `check_decision_kind`) and audit them; `because` names the decision, if any."""
+    parsed: Rule = cleaned["parsed"]
+    canonical = cleaned["rule"]
+    now = timezone.now()
+    note = f" ({because})" if because else ""
+    if kind is None:
+        position = DecisionKind.objects.filter(coalition=coalition).count()
+        kind = DecisionKind.objects.create(
+            coalition=coalition,
+            key=cleaned["key"],
+            name=cleaned["name"],
+            description=cleaned["description"],
+            rule=canonical,
+            scope=cleaned["scope"],
+            position=position,
+            created_at=now,
+            updated_at=now,
+        )
+        coalition_actions.record_audit_event(
+            coalition=coalition,
+            actor=actor,
+            standing=standing,
+            verb="decision_kind.added",
+            summary=f"added the decision kind {kind.name}: {describe_rule(parsed)}{note}",
+            target=kind,
+            data={"rule": canonical, "scope": kind.scope},
+            actor_name=actor_name,
+        )
+        return kind
+    kind = DecisionKind.objects.select_for_update().get(pk=kind.pk)
+    before = {"name": kind.name, "description": kind.description, "rule": kind.rule, "scope": kind.scope}
+    after = {field: cleaned[field] for field in before}
+    changed = {field: value for field, value in after.items() if before[field] != value}
+    if not changed:
+        return kind
+    for field, value in changed.items():
+        setattr(kind, field, value)
+    kind.updated_at = now
+    kind.revision += 1
+    kind.save(update_fields=[*changed, "updated_at", "revision"])
+    summary = f"changed the decision kind {kind.name}"
+    if "rule" in changed:
+        summary += f": now {describe_rule(parsed)}"
+    coalition_actions.record_audit_event(
+        coalition=coalition,
+        actor=actor,
+        standing=standing,
+        verb="decision_kind.changed",
+        summary=summary + note,
+        target=kind,
+        data={"before": {field: before[field] for field in changed}, "after": changed},
+        actor_name=actor_name,
+    )
+    return kind
+
+
 @atomic_action
 def set_decision_kind(
     *,
@@ -234,140 +372,100 @@ def set_decision_kind(
     rule: Any,
     scope: str = Scope.COALITION,
 ) -> DecisionKind:
-    """Add a decision kind, or change one's name, rule or scope. Proposals already open keep their rule.
-
-    The one door through which the table changes: the constitution will put a decision in front of it.
-    """
+    """Add a decision kind, or change one's name, rule or scope, while the constitution is still a draft the
+    founders prepare. Once adopted, the table changes only by amendment (accord.agreements). Proposals already
+    open keep their rule."""
     standing = _standing(actor, coalition)
     if not may_edit_decision_kinds(standing):
         raise NotAllowed("Only a coordinator of this coalition can change the decision kinds.")
-    if kind is not None and kind.coalition_id != coalition.pk:
-        raise NotFound("There is no such decision kind in this coalition.")
-    name = clean_text(name, field="name", label="a name", max_length=200)
-    description = clean_text(description, field="description", label="the description", max_length=2000, required=False)
-    if scope not in Scope.values:
-        raise Invalid("Choose who decides: the whole coalition, or the member groups it affects.", field="scope")
-    parsed = _rule(rule)
-    canonical = rule_to_json(parsed)
-    now = timezone.now()
-    if kind is None:
-        key = slugify(clean_text(key or name, field="key", label="a key", max_length=60)).replace("-", "_")[:60]
-        if not key:
-            raise Invalid("Give a key made of letters or digits, like budget.", field="key")
-        if DecisionKind.objects.filter(coalition=coalition, key=key).exists():
-            raise Invalid(f"There is already a decision kind with the key {key!r}; choose another.", field="key")
-        position = DecisionKind.objects.filter(coalition=coalition).count()
-        kind = DecisionKind.objects.create(
-            coalition=coalition,
-            key=key,
-            name=name,
-            description=description,
-            rule=canonical,
-            scope=scope,
-            position=position,
-            created_at=now,
-            updated_at=now,
-        )
-        _audit(
-            coalition=coalition,
-            actor=actor,
-            standing=standing,
-            verb="decision_kind.added",
-            summary=f"added the decision kind {name}: {describe_rule(parsed)}",
-            target=kind,
-            data={"rule": canonical, "scope": scope},
-        )
-        return kind
-    before = {"name": kind.name, "description": kind.description, "rule": kind.rule, "scope": kind.scope}
-    after = {"name": name, "description": description, "rule": canonical, "scope": scope}
-    changed = {field: value for field, value in after.items() if before[field] != value}
-    if not changed:
-        return kind
-    for field, value in changed.items():
-        setattr(kind, field, value)
-    kind.updated_at = now
-    kind.save(update_fields=[*changed, "updated_at"])
-    summary = f"changed the decision kind {name}"
-    if "rule" in changed:
-        summary += f": now {describe_rule(parsed)}"
-    _audit(
-        coalition=coalition,
-        actor=actor,
-        standing=standing,
-        verb="decision_kind.changed",
-        summary=summary,
-        target=kind,
-        data={"before": {field: before[field] for field in changed}, "after": changed},
+    _refuse_once_adopted(coalition, "The decision kinds are")
+    cleaned = check_decision_kind(
+        coalition, kind=kind, key=key, name=name, description=description, rule=rule, scope=scope
     )
-    return kind
+    return write_decision_kind(coalition, kind=kind, cleaned=cleaned, actor=actor, standing=standing)
 
 
-@atomic_action
-def set_agreed_weight(*, actor: Actor, member_group: MemberGroup, weight: Any) -> AgreedWeight | None:
-    """A member group's weight under custom weighting; an empty weight returns it to 1."""
-    coalition = member_group.coalition
-    standing = _standing(actor, coalition)
-    if not may_edit_decision_kinds(standing):
-        raise NotAllowed("Only a coordinator of this coalition can change agreed weights.")
+def check_agreed_weight(weight: Any) -> str:
+    """The weight in its exact written form ("" returns a group to 1), or Invalid saying what to change."""
     if weight in (None, ""):
-        AgreedWeight.objects.filter(member_group=member_group).delete()
-        _audit(
-            coalition=coalition,
-            actor=actor,
-            standing=standing,
-            verb="agreed_weight.changed",
-            summary=f"returned {member_group.name}'s agreed weight to 1",
-            target=member_group,
-        )
-        return None
+        return ""
     try:
         value = parse_fraction(weight, path="weight", what="the weight")
-    except GovernanceError as error:
-        raise Invalid(error.message, field="weight") from error
-    try:
         check_weight(value, path="weight")
     except GovernanceError as error:
         raise Invalid(error.message, field="weight") from error
-    text = show_exact(value)
-    agreed, _created = AgreedWeight.objects.update_or_create(
-        member_group=member_group, defaults={"coalition": coalition, "weight": text, "updated_at": timezone.now()}
-    )
-    _audit(
+    return show_exact(value)
+
+
+def write_agreed_weight(
+    member_group: MemberGroup,
+    weight: str,
+    *,
+    actor: Actor,
+    standing: Standing | None,
+    actor_name: str | None = None,
+    because: str = "",
+) -> AgreedWeight | None:
+    coalition = member_group.coalition
+    note = f" ({because})" if because else ""
+    if not weight:
+        AgreedWeight.objects.filter(member_group=member_group).delete()
+        summary, agreed = f"returned {member_group.name}'s agreed weight to 1", None
+    else:
+        agreed, _created = AgreedWeight.objects.update_or_create(
+            member_group=member_group,
+            defaults={"coalition": coalition, "weight": weight, "updated_at": timezone.now()},
+        )
+        summary = f"set {member_group.name}'s agreed weight to {weight}"
+    coalition_actions.record_audit_event(
         coalition=coalition,
         actor=actor,
         standing=standing,
         verb="agreed_weight.changed",
-        summary=f"set {member_group.name}'s agreed weight to {text}",
+        summary=summary + note,
         target=member_group,
+        actor_name=actor_name,
     )
     return agreed
+
+
+@atomic_action
+def set_agreed_weight(*, actor: Actor, member_group: MemberGroup, weight: Any) -> AgreedWeight | None:
+    """A member group's weight under custom weighting, while the constitution is a draft; "" returns it to 1."""
+    coalition = member_group.coalition
+    standing = _standing(actor, coalition)
+    if not may_edit_decision_kinds(standing):
+        raise NotAllowed("Only a coordinator of this coalition can change agreed weights.")
+    _refuse_once_adopted(coalition, "Agreed weights are")
+    return write_agreed_weight(member_group, check_agreed_weight(weight), actor=actor, standing=standing)
 
 
 # --- proposals and rounds ------------------------------------------------------------------------------------------------
 
 
-def _eligible_units(coalition: Coalition, rule: Rule, scope_group_ids: list[int] | None) -> list[EligibleUnit]:
-    """Who may respond, fixed when a round opens, so joining or leaving mid-round changes no count."""
+def _eligible_units(
+    coalition: Coalition, rule: Rule, scope_group_ids: list[int] | None, *, at: datetime, excluded: Collection[str] = ()
+) -> list[EligibleUnit]:
+    """Who may respond, fixed when a round opens, so joining or leaving mid-round changes no count. Members still
+    in their induction period at `at` do not count yet; `excluded` units take no part in this decision."""
     units: list[EligibleUnit] = []
     if rule.unit == "people":
-        for person_id, name in coalition_queries.current_people(coalition, in_groups=scope_group_ids).values_list(
-            "pk", "name"
-        ):
+        people = coalition_queries.current_people(coalition, in_groups=scope_group_ids, counted_at=at)
+        for person_id, name in people.values_list("pk", "name"):
             units.append(EligibleUnit(key=f"p{person_id}", person_id=person_id, label=name, size=1, weight="1"))
-        return units
+        return [unit for unit in units if unit.key not in excluded]
     weights = dict(AgreedWeight.objects.filter(coalition=coalition).values_list("member_group_id", "weight"))
-    for group_id, name, size in coalition_queries.current_groups(coalition, only=scope_group_ids).values_list(
-        "pk", "name", "size"
-    ):
+    groups = coalition_queries.current_groups(coalition, only=scope_group_ids, counted_at=at)
+    for group_id, name, size in groups.values_list("pk", "name", "size"):
         units.append(
             EligibleUnit(
                 key=f"g{group_id}", member_group_id=group_id, label=name, size=size, weight=weights.get(group_id, "1")
             )
         )
     if rule.unit == "groups_and_individuals" and scope_group_ids is None:
-        for person_id, name in coalition_queries.individual_members(coalition).values_list("pk", "name"):
+        for person_id, name in coalition_queries.individual_members(coalition, counted_at=at).values_list("pk", "name"):
             units.append(EligibleUnit(key=f"p{person_id}", person_id=person_id, label=name, size=1, weight="1"))
-    return units
+    return [unit for unit in units if unit.key not in excluded]
 
 
 def _scope_groups(coalition: Coalition, kind: DecisionKind, groups: Iterable[Any]) -> list[MemberGroup]:
@@ -400,18 +498,30 @@ def _facilitators(coalition: Coalition, people: Iterable[Any]) -> list[Person]:
     return found
 
 
+def _failed_rounds(proposal: Proposal) -> int:
+    return Round.objects.filter(proposal=proposal, status__in=FAILED).count()
+
+
 def _open_round(
-    proposal: Proposal, *, number: int, text: str, opens_at: datetime, closes_at: datetime, opened_by: Person | None
+    proposal: Proposal,
+    *,
+    number: int,
+    text: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    opened_by: Person | None,
+    failed_before: int,
 ) -> Round:
     rule = _rule(proposal.rule)
-    failed_before = number - 1  # a new round starts only after a failed one
     applied, _depth = rule.applied(failed_before)
     scope_ids = (
         list(proposal.scope_groups.values_list("pk", flat=True))
         if proposal.kind.scope == Scope.AFFECTED_GROUPS
         else None
     )
-    units = _eligible_units(proposal.coalition, applied, scope_ids)
+    units = _eligible_units(
+        proposal.coalition, applied, scope_ids, at=opens_at, excluded=frozenset(proposal.excluded_units or ())
+    )
     if not units:
         what = {"people": "members", "groups": "member groups", "groups_and_individuals": "members"}[applied.unit]
         raise Invalid(f"No {what} can take part in this decision yet, so it cannot open.", field="kind")
@@ -466,14 +576,77 @@ def open_proposal(
     standing = _standing(actor, coalition)
     if not may_open_proposal(standing):
         raise NotAllowed("Only members of this coalition can put a proposal to decision.")
+    if kind is not None and kind.key in RESERVED_KINDS and kind.coalition_id == coalition.pk:
+        raise Invalid(RESERVED_KINDS[kind.key], field="kind")
+    return put_to_decision(
+        actor=actor,
+        standing=standing,
+        coalition=coalition,
+        kind=kind,
+        title=title,
+        text=text,
+        closes_at=closes_at,
+        opens_at=opens_at,
+        options=options,
+        scope_groups=scope_groups,
+        results_visibility=results_visibility,
+        stance_visibility=stance_visibility,
+        close_when_all_responded=close_when_all_responded,
+        facilitators=facilitators,
+    )
+
+
+# Kinds whose proposals carry a change the constitution makes when they pass, so they are opened by the pages
+# for that change (an amendment, an application, a request to leave) rather than as a bare proposal.
+RESERVED_KINDS = {
+    "amend_constitution": "Amendments to the constitution are proposed from the constitution's page, as a change "
+    "to an agreement or to the decision table.",
+    "admit_member": "Admission decisions open when someone applies to join, from the coalition's joining page.",
+    "ask_member_to_leave": "A request for a member to leave is made from the constitution's page, naming the "
+    "member and the agreement it rests on.",
+}
+
+
+def put_to_decision(
+    *,
+    actor: Actor,
+    standing: Standing | None,
+    coalition: Coalition,
+    kind: DecisionKind,
+    title: str,
+    text: str,
+    closes_at: datetime,
+    opens_at: datetime | None = None,
+    options: Sequence[str] | None = None,
+    scope_groups: Iterable[Any] = (),
+    results_visibility: str = Proposal.ResultsVisibility.LIVE,
+    stance_visibility: str = Proposal.StanceVisibility.OPEN,
+    close_when_all_responded: bool = False,
+    facilitators: Iterable[Any] = (),
+    effect: str = "",
+    excluded_units: Sequence[str] = (),
+    rule: Any = None,
+    author: Person | None = None,
+) -> Proposal:
+    """Open a proposal, permission already settled by the caller: `open_proposal` for members, and the
+    constitution's own actions for proposals with an `effect` (they may give the founding `rule` instead of the
+    kind's). Must run inside the caller's transaction."""
     if kind is None or kind.coalition_id != coalition.pk:
         raise Invalid("Choose a decision kind of this coalition.", field="kind")
+    if effect and effect not in _EFFECTS:
+        raise ValueError(f"No effect named {effect!r} is registered.")
     title = clean_text(title, field="title", label="a title", max_length=TITLE_MAX)
     if "\n" in title or "\r" in title:
         raise Invalid("Keep the title on one line; the text below it can be as long as you need.", field="title")
     text = clean_text(text, field="text", label="the proposal's text", max_length=TEXT_MAX)
-    rule = _rule(kind.rule, field="kind")
-    cleaned_options = _options(options, rule)
+    parsed = _rule(kind.rule if rule is None else rule, field="kind")
+    if effect and parsed.method in OPTION_METHODS:
+        raise Invalid(
+            f"{kind.name} is decided by choosing between options, but this proposal is a yes-or-no question: amend "
+            "the decision table so the kind uses consent, a majority or fist-to-five.",
+            field="kind",
+        )
+    cleaned_options = _options(options, parsed)
     if results_visibility not in Proposal.ResultsVisibility.values:
         raise Invalid("Choose whether results show live or only after closing.", field="results_visibility")
     if stance_visibility not in Proposal.StanceVisibility.values:
@@ -486,26 +659,37 @@ def open_proposal(
         coalition=coalition,
         kind=kind,
         title=title,
-        author=standing.person,
-        rule=rule_to_json(rule),
+        author=author if author is not None else (standing.person if standing else None),
+        rule=rule_to_json(parsed),
         kind_name=kind.name,
         options=cleaned_options,
         results_visibility=results_visibility,
         stance_visibility=stance_visibility,
         close_when_all_responded=bool(close_when_all_responded),
         created_at=now,
+        effect=effect,
+        excluded_units=list(excluded_units),
     )
     proposal.scope_groups.set(groups)
     proposal.facilitators.set(chosen_facilitators)
-    round_ = _open_round(proposal, number=1, text=text, opens_at=opens, closes_at=closes, opened_by=standing.person)
-    _audit(
+    round_ = _open_round(
+        proposal,
+        number=1,
+        text=text,
+        opens_at=opens,
+        closes_at=closes,
+        opened_by=standing.person if standing else None,
+        failed_before=0,
+    )
+    coalition_actions.record_audit_event(
         coalition=coalition,
         actor=actor,
         standing=standing,
         verb="proposal.opened",
         summary=f"put “{title}” to decision as {kind.name}, closing {closes:%Y-%m-%d %H:%M} UTC",
         target=proposal,
-        data={"rule": proposal.rule, "eligible": round_.eligible_count},
+        data={"rule": proposal.rule, "eligible": round_.eligible_count, "effect": effect},
+        actor_name=None if standing and standing.person else ("Accord" if actor is None else None),
     )
     return proposal
 
@@ -542,6 +726,9 @@ def withdraw_proposal(*, actor: Actor, proposal: Proposal, reason: str = "") -> 
     proposal.status = Status.WITHDRAWN
     proposal.withdrawn_reason = reason
     proposal.save(update_fields=["status", "withdrawn_reason"])
+    effect = _EFFECTS.get(proposal.effect)
+    if effect is not None and effect.on_withdrawn is not None:
+        effect.on_withdrawn(proposal)
     _audit(
         coalition=proposal.coalition,
         actor=actor,
@@ -550,6 +737,20 @@ def withdraw_proposal(*, actor: Actor, proposal: Proposal, reason: str = "") -> 
         summary=f"withdrew “{proposal.title}”" + (f": {reason}" if reason else ""),
         target=proposal,
     )
+    return proposal
+
+
+def end_without_decision(*, proposal: Proposal, reason: str) -> Proposal:
+    """Withdraw an open proposal whose question went away (an application withdrawn by the applicant); the
+    caller's action has settled permission and writes its own audit event. Closed proposals are left as they are."""
+    round_ = Round.objects.select_for_update().filter(proposal=proposal, number=proposal.round_number).first()
+    proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
+    if not proposal.is_open or round_ is None:
+        return proposal
+    Round.objects.filter(pk=round_.pk).update(status=Status.WITHDRAWN, closed_at=timezone.now())
+    proposal.status = Status.WITHDRAWN
+    proposal.withdrawn_reason = reason
+    proposal.save(update_fields=["status", "withdrawn_reason"])
     return proposal
 
 
@@ -576,6 +777,8 @@ def start_next_round(
         )
     if not may_start_next_round(standing, proposal):
         raise NotAllowed("Only the person who proposed it, or a coordinator, can start a new round.")
+    if final_when_failed(proposal):
+        raise Conflict("This decision ended when its round failed; the question has to be asked again from the start.")
     previous = queries.current_round(proposal)
     new_text = (
         previous.text
@@ -583,7 +786,8 @@ def start_next_round(
         else clean_text(text, field="text", label="the proposal's text", max_length=TEXT_MAX)
     )
     rule = _rule(proposal.rule)
-    applied, _depth = rule.applied(proposal.round_number)
+    failed_before = _failed_rounds(proposal)
+    applied, _depth = rule.applied(failed_before)
     if options is not None:
         proposal.options = _options(options, applied)
     now = timezone.now()
@@ -598,6 +802,7 @@ def start_next_round(
         opens_at=opens,
         closes_at=closes,
         opened_by=standing.person,
+        failed_before=failed_before,
     )
     summary = f"started round {round_.number} of “{proposal.title}”"
     if round_.rule_applied == "fallback":
@@ -612,6 +817,47 @@ def start_next_round(
         data={"round": round_.number, "rule_applied": round_.rule_applied, "text_changed": new_text != previous.text},
     )
     return round_
+
+
+def put_new_text(
+    *, actor: Actor, standing: Standing, proposal: Proposal, text: str, closes_at: datetime, reason: str
+) -> Round:
+    """Replace an open (or passed-but-not-applied) proposal's text with a new round, permission settled by the
+    caller: a rebased amendment. The replaced round is kept as superseded and counts as no failure, so the rule
+    and its fallback stand where they were; everyone responds again, to the text that would take effect."""
+    round_ = Round.objects.select_for_update().filter(proposal=proposal, number=proposal.round_number).first()
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("kind", "coalition").get(pk=proposal.pk)
+    if round_ is None or proposal.status not in (Status.OPEN, Status.NOT_APPLIED):
+        raise Conflict(f"This proposal is {proposal.get_status_display().lower()}, so its text cannot change now.")
+    now = timezone.now()
+    opens, closes = _window(None, closes_at, now=now)
+    if round_.is_open:
+        round_.status = Status.SUPERSEDED
+        round_.closed_at = now
+        round_.save(update_fields=["status", "closed_at"])
+    proposal.round_number += 1
+    proposal.status = Status.OPEN
+    proposal.effect_note = ""
+    proposal.save(update_fields=["round_number", "status", "effect_note"])
+    new_round = _open_round(
+        proposal,
+        number=proposal.round_number,
+        text=clean_text(text, field="text", label="the proposal's text", max_length=TEXT_MAX),
+        opens_at=opens,
+        closes_at=closes,
+        opened_by=standing.person,
+        failed_before=_failed_rounds(proposal),
+    )
+    coalition_actions.record_audit_event(
+        coalition=proposal.coalition,
+        actor=actor,
+        standing=standing,
+        verb="proposal.round_started",
+        summary=f"put a new text of “{proposal.title}” in round {new_round.number}: {reason}"[:500],
+        target=proposal,
+        data={"round": new_round.number, "rule_applied": new_round.rule_applied, "text_changed": True},
+    )
+    return new_round
 
 
 # --- stances ----------------------------------------------------------------------------------------------------------
@@ -832,7 +1078,46 @@ def _close(proposal: Proposal, round_: Round, *, now: datetime, reason: str) -> 
         data={"round": round_.number, "status": outcome.status},
         actor_name="Accord",
     )
+    if proposal.effect and proposal.status in PASSING:
+        _take_effect(proposal, round_)
+    elif proposal.effect and proposal.status in FAILED:
+        effect = _EFFECTS[proposal.effect]
+        if effect.on_failed is not None:
+            effect.on_failed(proposal, round_)
     return round_
+
+
+def final_when_failed(proposal: Proposal) -> bool:
+    """Whether a failed round ends this proposal for good (no next round can follow)."""
+    effect = _EFFECTS.get(proposal.effect)
+    return effect is not None and effect.on_failed is not None
+
+
+def _take_effect(proposal: Proposal, round_: Round) -> None:
+    """Make the change a passed proposal carries, in the closing transaction; if it can no longer be made, the
+    proposal says why instead, and the round's verdict stays on record."""
+    effect = _EFFECTS[proposal.effect]
+    blocker = effect.blocker(proposal)
+    if not blocker:
+        try:
+            with transaction.atomic():
+                effect.apply(proposal, round_)
+            return
+        except ActionError as error:
+            blocker = error.message
+    proposal.status = Status.NOT_APPLIED
+    proposal.effect_note = blocker[:4000]
+    proposal.save(update_fields=["status", "effect_note"])
+    coalition_actions.record_audit_event(
+        coalition=proposal.coalition,
+        actor=None,
+        standing=None,
+        verb="proposal.not_applied",
+        summary=f"“{proposal.title}” passed but could not take effect: {blocker}"[:500],
+        target=proposal,
+        data={"round": round_.number, "reason": blocker},
+        actor_name="Accord",
+    )
 
 
 @atomic_action

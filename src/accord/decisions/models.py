@@ -32,6 +32,10 @@ class Status(models.TextChoices):
     CHOSEN = "chosen", "Chosen"
     TIE = "tie", "Tie"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # Not kernel verdicts: a passed proposal whose change could no longer be made (an amendment made stale by
+    # another, a member who had already left), and a round replaced by a rebased text.
+    NOT_APPLIED = "not_applied", "Passed, but could not take effect"
+    SUPERSEDED = "superseded", "Replaced by a new text"
 
 
 # The kernel decides which outcomes are failures; a new round can follow only those.
@@ -48,6 +52,7 @@ class DecisionKind(models.Model):
     rule = models.JSONField(help_text="The decision rule in its JSON form (see docs/decision-rules.md).")
     scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.COALITION)
     position = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=1, help_text="Counts changes, so an amendment knows its base.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -99,6 +104,13 @@ class Proposal(models.Model):
     round_number = models.PositiveIntegerField(default=1, help_text="The current (latest) round.")
     created_at = models.DateTimeField(default=timezone.now)
     withdrawn_reason = models.TextField(blank=True, max_length=4000)
+    effect = models.CharField(
+        max_length=30, blank=True, help_text="What passing it does, e.g. amendment or admission (see register_effect)."
+    )
+    effect_note = models.TextField(blank=True, max_length=4000, help_text="Why a passed proposal took no effect.")
+    excluded_units = models.JSONField(
+        default=list, blank=True, help_text="Units that take no part, e.g. the member a request to leave concerns."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

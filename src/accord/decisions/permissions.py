@@ -54,7 +54,10 @@ def why_not_eligible(standing: Standing, counted_by: str) -> str:
             "This decision is counted by member groups and individual members, and you take part through your "
             "member group: ask its delegate to give its position."
         )
-    return "You are not eligible in this round (it counts those who were members when it opened)."
+    return (
+        "You are not eligible in this round: it counts those who were members, past their induction period, when "
+        "it opened (and not the member a request to leave concerns, where the constitution says so)."
+    )
 
 
 def may_facilitate(standing: Standing, proposal: Proposal, facilitator_ids: Collection[int]) -> bool:
