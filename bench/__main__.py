@@ -7,7 +7,8 @@ the same rows.
 
 `--only` picks benchmarks: demo_load, people_list, lists, or single lists (people_page, groups_page, audit_page,
 people_api, groups_api, audit_api), decisions, or its parts (stance_http, tally_db, kernel_million,
-proposal_page_queries; see bench/decisions.py). The JSON (on stdout and in --output) holds what ran, and the machine.
+proposal_page_queries; see bench/decisions.py), constitution, or its parts (constitution_reads, constitution_page,
+closing; see bench/constitution.py). The JSON (on stdout and in --output) holds what ran, and the machine.
 
 Everything runs on SQLite files in a temporary folder with the production settings (real password hashing, the
 database task queue), as `accord demo` would; the load is timed again with the tests' fast password hasher, to
@@ -144,21 +145,24 @@ def _people_list(coordinator_email: str) -> dict[str, Any]:
     }
 
 
-BENCHMARKS = ("demo_load", "people_list", "lists", "decisions")
+BENCHMARKS = ("demo_load", "people_list", "lists", "decisions", "constitution")
 
 
 def _selection(only: list[str] | None) -> tuple[set[str], tuple[str, ...], tuple[str, ...]]:
     """The benchmarks to run, the lists to measure and the decisions' parts, from `--only` (names, comma-separated
     or repeated)."""
+    from bench.constitution import PARTS as CONSTITUTION_PARTS
     from bench.decisions import PARTS
     from bench.lists import NAMES
 
     if not only:
         return set(BENCHMARKS), NAMES, PARTS
     chosen = {name.strip() for value in only for name in value.split(",") if name.strip()}
+    if chosen & set(CONSTITUTION_PARTS):  # its parts are picked again from `--only` by _constitution_parts
+        chosen = (chosen - set(CONSTITUTION_PARTS)) | {"constitution"}
     unknown = chosen - set(BENCHMARKS) - set(NAMES) - set(PARTS)
     if unknown:
-        known = ", ".join(BENCHMARKS + NAMES + PARTS)
+        known = ", ".join(BENCHMARKS + NAMES + PARTS + CONSTITUTION_PARTS)
         raise SystemExit(f"--only: unknown {', '.join(sorted(unknown))}; choose from {known}")
     lists = NAMES if "lists" in chosen else tuple(name for name in NAMES if name in chosen)
     if lists:
@@ -167,6 +171,15 @@ def _selection(only: list[str] | None) -> tuple[set[str], tuple[str, ...], tuple
     if parts:
         chosen.add("decisions")
     return chosen & set(BENCHMARKS), lists, parts
+
+
+def _constitution_parts(only: list[str] | None) -> tuple[str, ...]:
+    """The constitution's parts named in `--only`; all of them when none is (see bench/constitution.py)."""
+    from bench.constitution import PARTS as CONSTITUTION_PARTS
+
+    chosen = {name.strip() for value in only or [] for name in value.split(",") if name.strip()}
+    named = tuple(part for part in CONSTITUTION_PARTS if part in chosen)
+    return named or CONSTITUTION_PARTS
 
 
 def _machine() -> dict[str, Any]:
@@ -305,6 +318,7 @@ def run(
     show_queries: bool = False,
     decision_parts: tuple[str, ...] = (),
     requests: int = 500,
+    constitution_parts: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     benchmarks = set(BENCHMARKS) if benchmarks is None else benchmarks
     scratch = Path(tempfile.mkdtemp(prefix="accord-bench-"))
@@ -408,6 +422,18 @@ def run(
                     requests=requests,
                     show_queries=show_queries,
                 )
+        if "constitution" in benchmarks:
+            from bench import constitution
+
+            connections.close_all()
+            result["constitution"] = {
+                "sqlite": constitution.run_child(
+                    constitution_parts or constitution.PARTS,
+                    scratch=scratch,
+                    repeat=list_repeat,
+                    show_queries=show_queries,
+                )
+            }
         return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -450,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME[,NAME]",
         help="run only these: demo_load, people_list, lists, or single lists (people_page, groups_page, "
         "audit_page, people_api, groups_api, audit_api), decisions, or its parts (stance_http, tally_db, "
-        "kernel_million, proposal_page_queries)",
+        "kernel_million, proposal_page_queries), constitution, or its parts (constitution_reads, "
+        "constitution_page, closing)",
     )
     parser.add_argument(
         "--requests", type=int, default=500, help="stances recorded over HTTP per way of sending (and floor rows)"
@@ -459,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json", help="where to write the JSON")
     parser.add_argument("--database-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--decisions-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--constitution-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.list_repeat < 1 or args.requests < 1:
         parser.error("--repeat, --list-repeat and --requests must be 1 or more")
@@ -476,6 +504,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(json.dumps(measured, default=str))
         return 0
+    if args.constitution_child:  # a child of bench.constitution.run_child: JSON on stdout, nothing written
+        from bench import constitution
+
+        _prepare_environment(Path(os.environ["ACCORD_DATA_DIR"]).parent)
+        measured = constitution.measure_here(
+            _constitution_parts(args.only),
+            repeat=args.list_repeat,
+            pairs=args.repeat,
+            show_queries=args.show_queries,
+        )
+        print(json.dumps(measured, default=str))
+        return 0
     if args.database_child:  # a child of _postgres_lists: the lists only, JSON on stdout, nothing written
         scratch = Path(os.environ["ACCORD_DATA_DIR"]).parent
         _prepare_environment(scratch)
@@ -489,12 +529,17 @@ def main(argv: list[str] | None = None) -> int:
         show_queries=args.show_queries,
         decision_parts=decision_parts,
         requests=args.requests,
+        constitution_parts=_constitution_parts(args.only),
     )
     _print_lists_table(result.get("lists", {}))
     if "decisions" in result:
         from bench import decisions
 
         decisions.print_table(result["decisions"])
+    if "constitution" in result:
+        from bench import constitution
+
+        constitution.print_table(result["constitution"]["sqlite"])
     text = json.dumps(result, indent=2, default=str)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text + "\n")

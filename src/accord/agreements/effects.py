@@ -16,7 +16,7 @@ from accord.decisions.models import DecisionKind, Proposal, Round, Stance, Statu
 
 from . import tasks
 from .actions import _new_agreement, constitution_of, current_version, sign_for, versions_to_sign
-from .models import Admission, Agreement, AgreementVersion, Amendment, RemovalRequest
+from .models import Admission, Agreement, AgreementVersion, Amendment, RemovalRequest, SignOn
 
 
 def _because(proposal: Proposal) -> str:
@@ -52,13 +52,31 @@ def _found(proposal: Proposal, round_: Round) -> None:
     AgreementVersion.objects.filter(agreement__coalition=coalition, took_effect_at__isnull=True).update(
         took_effect_at=now, adopted_by=proposal
     )
-    # The founding groups that agreed have signed on by agreeing; the others sign on for themselves.
+    # The founding groups that agreed have signed on by agreeing; the others sign on for themselves. One insert:
+    # nothing is signed yet, as the versions only now took effect.
     versions = versions_to_sign(coalition)
     agreed = Stance.objects.filter(round=round_, is_current=True, position="agree", unit__member_group__isnull=False)
-    for group_id in agreed.values_list("unit__member_group_id", flat=True):
-        group = coalition.member_groups.get(pk=group_id)
-        sign_for(coalition, versions, member_group=group, signed_by=None, signed_by_name="the founding decision")
+    SignOn.objects.bulk_create(
+        [
+            SignOn(
+                coalition=coalition,
+                version=version,
+                member_group_id=group_id,
+                signed_by_name="the founding decision",
+            )
+            for group_id in agreed.values_list("unit__member_group_id", flat=True)
+            for version in versions
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
     _audit(proposal, "constitution.adopted", f"the constitution took effect, {_because(proposal)}", proposal)
+
+
+def _founding_failed(proposal: Proposal, round_: Round) -> None:
+    """Nothing to undo: the constitution stays a draft. Registering this makes the failure final, so the founders
+    edit the draft and propose the founding decision again, on the text everyone will then read, rather than
+    re-running a round whose text may no longer match the draft."""
 
 
 # --- amendments ---------------------------------------------------------------------------------------------------
@@ -80,6 +98,16 @@ def _revision_now(amendment: Amendment) -> int:
 
 def _amendment_blocker(proposal: Proposal) -> str:
     amendment = _amendment(proposal)
+    if (
+        amendment.target == Amendment.Target.NEW_AGREEMENT
+        and Agreement.objects.filter(coalition=amendment.coalition_id, key=amendment.change.get("key")).exists()
+    ):
+        return "An agreement with this title was added after this amendment was proposed; amend that one instead."
+    if (
+        amendment.target == Amendment.Target.NEW_DECISION_KIND
+        and DecisionKind.objects.filter(coalition=amendment.coalition_id, key=amendment.change.get("key")).exists()
+    ):
+        return "A decision kind with this key was added after this amendment was proposed; amend that one instead."
     if amendment.target == Amendment.Target.DECISION_KIND and amendment.decision_kind_id is None:
         return "The decision kind it changed no longer exists."
     if amendment.is_stale or _revision_now(amendment) != amendment.base_revision:
@@ -147,7 +175,12 @@ def _amend(proposal: Proposal, round_: Round) -> None:
         _audit(proposal, "constitution.terms_amended", f"the constitution's terms changed, {because}", None, change)
     elif amendment.target == Amendment.Target.AGREED_WEIGHT:
         decision_actions.write_agreed_weight(
-            amendment.member_group,  # type: ignore[arg-type]  # set for this target change["weight"], actor=None, standing=None, actor_name="Accord", because=because
+            amendment.member_group,  # type: ignore[arg-type]  # set for this target
+            change["weight"],
+            actor=None,
+            standing=None,
+            actor_name="Accord",
+            because=because,
         )
     amendment.applied_at = now
     amendment.save(update_fields=["applied_at", "adopted_version"])
@@ -249,7 +282,9 @@ def _remove(proposal: Proposal, round_: Round) -> None:
 
 
 def register() -> None:
-    decision_actions.register_effect("founding", Effect(apply=_found, blocker=_founding_blocker))
+    decision_actions.register_effect(
+        "founding", Effect(apply=_found, blocker=_founding_blocker, on_failed=_founding_failed)
+    )
     decision_actions.register_effect("amendment", Effect(apply=_amend, blocker=_amendment_blocker))
     decision_actions.register_effect(
         "admission",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import default_task_backend
@@ -256,6 +256,12 @@ def _refuse_once_adopted(coalition: Coalition, what: str) -> None:
         raise Conflict(
             f"{what} part of the constitution the coalition adopted on {coalition.constitution_adopted_at:%d %B %Y}: "
             "propose an amendment to change it.",
+        )
+    founding = Proposal.objects.filter(coalition=coalition, effect="founding", status=Status.OPEN).first()
+    if founding is not None:
+        raise Conflict(
+            f"The draft constitution is being decided in “{founding.title}”. Withdraw that proposal to change it, "
+            "so everyone decides on the rules they read."
         )
 
 
@@ -1105,6 +1111,10 @@ def _take_effect(proposal: Proposal, round_: Round) -> None:
             return
         except ActionError as error:
             blocker = error.message
+        except IntegrityError:
+            # A constraint caught what the blocker did not foresee; the round must still close, or every page
+            # that closes overdue rounds would fail on it again.
+            blocker = "The change clashed with what the coalition holds now, so it was not made."
     proposal.status = Status.NOT_APPLIED
     proposal.effect_note = blocker[:4000]
     proposal.save(update_fields=["status", "effect_note"])

@@ -65,16 +65,18 @@ def majority_dependence(name: str, rule: Rule, units: Sequence[Unit], labels: di
     weights = {unit.id: unit_weight(rule, unit) for unit in units}
     total = sum(weights.values(), Fraction(0))
     needed = rule.threshold if rule.method == "supermajority" and rule.threshold is not None else Fraction(1, 2)
+    bar = needed * total
+    # Only units at or above the bar can qualify: filter first, so a 14,000-person kind costs one pass.
+    heavy = [(unit_id, weight) for unit_id, weight in weights.items() if weight >= bar]
     found = []
-    for unit_id, weight in sorted(weights.items(), key=lambda item: (-item[1], item[0])):
-        share = weight / total
-        if share > needed or (rule.method == "supermajority" and share >= needed):
+    for unit_id, weight in sorted(heavy, key=lambda item: (-item[1], item[0])):
+        if weight > bar or (rule.method == "supermajority" and weight >= bar):
             found.append(
                 Dependence(
                     "majority",
                     labels.get(unit_id, unit_id),
-                    f"{name}: {labels.get(unit_id, unit_id)} carries {percent(share)} of the weight, enough to "
-                    "pass it alone if everyone takes part.",
+                    f"{name}: {labels.get(unit_id, unit_id)} carries {percent(weight / total)} of the weight, "
+                    "enough to pass it alone if everyone takes part.",
                 )
             )
     return found
