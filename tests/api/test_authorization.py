@@ -204,22 +204,6 @@ def application_submitted(demo: Demo, _: Any, body: dict[str, Any]) -> None:
     assert [answer["answer"] for answer in application.answers] == three_answers(demo)
 
 
-def individual_admitted(demo: Demo, _: Any, body: dict[str, Any]) -> None:
-    application = refreshed(demo.pending_individual_application)
-    assert (application.status, application.decided_by, body["status"]) == ("admitted", demo.coordinator, "admitted")
-    person = Person.objects.get(coalition=demo.coalition, user=application.applicant)
-    assert (application.person, person.is_active, person.is_individual_member) == (person, True, True)
-
-
-def group_admitted(demo: Demo, _: Any, body: dict[str, Any]) -> None:
-    application = refreshed(demo.pending_group_application)
-    assert (application.status, body["status"]) == ("admitted", "admitted")
-    group = MemberGroup.objects.get(coalition=demo.coalition, name=application.group_name, left_at=None)
-    assert (application.member_group, group.size) == (group, application.group_size)
-    delegate = Affiliation.objects.get(member_group=group)
-    assert (delegate.person.user, delegate.is_delegate) == (application.applicant, True)
-
-
 def application_withdrawn(demo: Demo, _: Any, body: dict[str, Any]) -> None:
     application = refreshed(demo.pending_individual_application)
     assert (application.status, body["status"], application.decided_by) == ("withdrawn", "withdrawn", None)
@@ -408,46 +392,14 @@ CASES = [
     Case(
         "submit_application",
         "POST /coalitions/{slug}/applications",
-        lambda demo, _: (f"{slug(demo)}/applications", {"kind": "individual", "answers": three_answers(demo)}),
+        lambda demo, _: (
+            f"{slug(demo)}/applications",
+            {"kind": "individual", "answers": three_answers(demo), "signs_on": True},
+        ),
         allowed="outsider",
         refused={"anonymous": UNAUTHENTICATED, "member": ALREADY_A_MEMBER},
         expect=application_submitted,
         status=201,
-    ),
-    Case(
-        "decide_application_of_an_individual",
-        "POST /coalitions/{slug}/applications/{application_id}/decision",
-        lambda demo, _: (
-            f"{slug(demo)}/applications/{demo.pending_individual_application.pk}/decision",
-            {"admit": True},
-        ),
-        allowed="coordinator",
-        # Only coordinators see others' applications; the applicant sees theirs but may not decide it.
-        refused={
-            "anonymous": UNAUTHENTICATED,
-            "outsider": HIDDEN,
-            "member": HIDDEN,
-            "delegate": HIDDEN,
-            "applicant": FORBIDDEN,
-        },
-        expect=individual_admitted,
-    ),
-    Case(
-        "decide_application_of_a_group",
-        "POST /coalitions/{slug}/applications/{application_id}/decision",
-        lambda demo, _: (
-            f"{slug(demo)}/applications/{demo.pending_group_application.pk}/decision",
-            {"admit": True},
-        ),
-        allowed="coordinator",
-        refused={
-            "anonymous": UNAUTHENTICATED,
-            "outsider": HIDDEN,
-            "member": HIDDEN,
-            "delegate": HIDDEN,
-            "group_applicant": FORBIDDEN,
-        },
-        expect=group_admitted,
     ),
     Case(
         "withdraw_application",
@@ -510,9 +462,12 @@ def openapi_routes(*, reads: bool) -> set[str]:
 
 
 def test_every_write_endpoint_has_an_authorization_case():
+    from .test_constitution_authorization import CONSTITUTION_WRITE_ROUTES  # the constitution's own table
     from .test_decisions_authorization import DECISION_WRITE_ROUTES  # the decisions endpoints' own table
 
-    assert {case.route for case in CASES} | DECISION_WRITE_ROUTES == openapi_routes(reads=False)
+    assert {case.route for case in CASES} | DECISION_WRITE_ROUTES | CONSTITUTION_WRITE_ROUTES == openapi_routes(
+        reads=False
+    )
 
 
 # --- reads ---------------------------------------------------------------------------------------------------
@@ -701,9 +656,12 @@ def test_who_may_read_what(api, demo, read: Read):
 
 
 def test_every_read_endpoint_has_a_row_for_every_persona():
+    from .test_constitution_authorization import CONSTITUTION_READ_ROUTES  # the constitution's own table
     from .test_decisions_authorization import DECISION_READ_ROUTES  # the decisions endpoints' own table
 
-    assert {read.route for read in READS} | DECISION_READ_ROUTES == openapi_routes(reads=True)
+    assert {read.route for read in READS} | DECISION_READ_ROUTES | CONSTITUTION_READ_ROUTES == openapi_routes(
+        reads=True
+    )
     for read in READS:
         assert set(read.answers) == set(PERSONAS), read.route
 

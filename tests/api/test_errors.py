@@ -153,7 +153,6 @@ def test_unknown_ids_are_not_found(api, demo, path):
         ("PATCH", "/affiliations/999999", {"is_delegate": True}),
         ("POST", "/affiliations/999999/end", {}),
         ("POST", "/invitations/999999/revoke", None),
-        ("POST", "/applications/999999/decision", {"admit": True}),
     ],
 )
 def test_writes_to_unknown_ids_are_not_found(api, demo, method, path, body):
@@ -336,7 +335,6 @@ def test_the_largest_id_is_simply_not_found(api, demo):
         ("POST", "/coalitions/{slug}/affiliations/99999999999999999999999/end", {}, "affiliation_id"),
         ("POST", "/coalitions/{slug}/invitations/99999999999999999999999/revoke", None, "invitation_id"),
         ("GET", "/coalitions/{slug}/applications/99999999999999999999999", None, "application_id"),
-        ("POST", "/coalitions/{slug}/applications/99999999999999999999999/decision", {"admit": True}, "application_id"),
         ("POST", "/coalitions/{slug}/applications/99999999999999999999999/withdraw", None, "application_id"),
         ("POST", "/me/tokens/99999999999999999999999/revoke", None, "token_id"),
         ("GET", "/coalitions/{slug}/member-groups/0", None, "group_id"),
@@ -411,7 +409,13 @@ def test_every_id_input_is_bounded_in_the_openapi_document():
 def test_a_malformed_slug_is_not_found(api, demo, method, path, who):
     client = api(getattr(demo, who) if who else None)
     before = snapshot()
-    body = {"reason": "x"} if path.endswith("/leave") else {"kind": "individual"} if method == "POST" else {"name": "X"}
+    body = (
+        {"reason": "x"}
+        if path.endswith("/leave")
+        else {"kind": "individual", "signs_on": True}
+        if method == "POST"
+        else {"name": "X"}
+    )
     response = client.send(method, path, body) if method != "GET" else client.get(path)
     error = assert_error(response, 404, "not_found")
     # A malformed address is not echoed back (it may hold control characters).

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 
 from accord.accounts.actions import create_user
+from accord.agreements.models import Admission, SignOn
 from accord.coalitions import actions
-from accord.coalitions.models import Affiliation, Application, AuditEvent, Invitation, Person
+from accord.coalitions.models import Affiliation, Application, AuditEvent, Invitation, MemberGroup, Person
+from accord.decisions.models import Proposal
 
 from .conftest import assert_error, snapshot
 from .test_coalitions import iso
+from .test_constitution_api import adopted_world, close
 from .test_members import ref
 
 # --- invitations -----------------------------------------------------------------------------------------------
@@ -171,6 +175,9 @@ def application_out(application: Application) -> dict:
         "decision_reason": application.decision_reason,
         "member_group": ref(application.member_group) if application.member_group else None,
         "person": ref(application.person) if application.person else None,
+        "admission_proposal_id": Admission.objects.filter(application=application)
+        .values_list("proposal_id", flat=True)
+        .first(),
     }
 
 
@@ -187,6 +194,7 @@ def test_apply_to_join_as_a_group(api, demo):
             "group_name": "Sheffield Tree Action",
             "group_size": 30,
             "group_description": "Planting street trees.",
+            "signs_on": True,
         },
     )
 
@@ -207,7 +215,8 @@ def test_apply_to_join_as_a_group(api, demo):
 def test_an_unanswered_question_names_the_answer_at_fault(api, demo):
     body = assert_error(
         api(demo.outsider).post(
-            f"/coalitions/{demo.coalition.slug}/applications", {"kind": "individual", "answers": ["Leeds", ""]}
+            f"/coalitions/{demo.coalition.slug}/applications",
+            {"kind": "individual", "answers": ["Leeds", ""], "signs_on": True},
         ),
         422,
         "invalid",
@@ -248,18 +257,36 @@ def test_an_applicant_sees_only_their_own_application(api, demo):
     )
 
 
-def test_decline_needs_a_reason(api, demo):
+def test_no_coordinator_decides_an_application(api, demo):
+    """Admission is the coalition's decision, under its "admit a member" rule: there is no coordinator's verdict."""
     application = demo.pending_group_application
-    path = f"/coalitions/{demo.coalition.slug}/applications/{application.pk}/decision"
-    assert_error(api(demo.coordinator).post(path, {"admit": False}), 422, "invalid", field="reason")
-    application.refresh_from_db()
-    assert application.status == "pending"
+    coordinator = api(demo.coordinator)
+    before = snapshot()
+    response = coordinator.post(
+        f"/coalitions/{demo.coalition.slug}/applications/{application.pk}/decision", {"admit": True}
+    )
+    assert_error(response, 404, "not_found")
+    assert snapshot() == before
 
-    response = api(demo.coordinator).post(path, {"admit": False, "reason": "Not this year."})
-    assert response.status_code == 200
-    application.refresh_from_db()
-    assert response.json() == application_out(application)
-    assert (application.status, application.decision_reason) == ("declined", "Not this year.")
+
+def test_a_failed_admission_decision_declines_the_application(api):
+    world = adopted_world()
+    applicant = create_user(email="lee@hull.example", password=None, name="Lee Ray")
+    applied = api(applicant).post(
+        f"/coalitions/{world.coalition.slug}/applications", {"kind": "individual", "signs_on": True}
+    )
+    assert applied.status_code == 201, applied.content
+    proposal = Proposal.objects.get(pk=applied.json()["admission_proposal_id"])
+    for user, unit in ((world.delegate, f"g{world.group.pk}"), (world.other_delegate, f"g{world.other_group.pk}")):
+        stance = api(user).post(
+            f"/coalitions/{world.coalition.slug}/proposals/{proposal.pk}/stances",
+            {"unit": unit, "position": "block", "reason": "Not while we settle in."},
+        )
+        assert stance.status_code == 201, stance.content
+    assert close(proposal).status == "blocked"
+    answer = api(applicant).get(f"/coalitions/{world.coalition.slug}/applications/{applied.json()['id']}").json()
+    assert (answer["status"], answer["member_group"], answer["person"]) == ("declined", None, None)
+    assert not Person.objects.filter(coalition=world.coalition, user=applicant).exists()
 
 
 def test_withdraw_an_application(api, demo):
@@ -273,41 +300,62 @@ def test_withdraw_an_application(api, demo):
     assert application.status == "withdrawn"
 
 
-def test_join_and_admit_flow(api, demo, django_capture_on_commit_callbacks, mailoutbox):
-    """The flow docs/api.md walks through: a new account applies for its group, a coordinator admits it."""
+def test_join_and_admit_flow(api):
+    """The flow docs/api.md walks through: a new account reads the joining page and applies for its group; the
+    coalition decides under its "admit a member" rule, and the group is in, counting after its induction."""
+    world = adopted_world()
     applicant = create_user(email="kay@sheffield.example", password=None, name="Kay Green")
-    kay, coordinator = api(applicant), api(demo.coordinator)
-    slug = demo.coalition.slug
+    kay = api(applicant)
+    slug = world.coalition.slug
 
-    basics = api(None).get(f"/coalitions/{slug}").json()
+    joining = api(None).get(f"/coalitions/{slug}/joining").json()
+    assert joining["adopted"] is True and joining["unity_statement"]["version"] == 1
     applied = kay.post(
         f"/coalitions/{slug}/applications",
         {
             "kind": "group",
-            "answers": [f"Answer to: {question}" for question in basics["membership_questions"]],
+            "answers": [f"Answer to: {question}" for question in joining["membership_questions"]],
             "group_name": "Sheffield Tree Action",
             "group_size": 30,
+            "signs_on": True,
         },
     )
-    assert applied.status_code == 201
-    application_id = applied.json()["id"]
+    assert applied.status_code == 201, applied.content
+    application_id, proposal_id = applied.json()["id"], applied.json()["admission_proposal_id"]
+    proposal = Proposal.objects.get(pk=proposal_id)
+    assert (proposal.effect, proposal.kind.key, proposal.status) == ("admission", "admit_member", "open")
 
-    waiting = coordinator.get(f"/coalitions/{slug}/applications", {"status": "pending"}).json()
+    waiting = api(world.coordinator).get(f"/coalitions/{slug}/applications", {"status": "pending"}).json()
     assert application_id in [item["id"] for item in waiting["items"]]
-    with django_capture_on_commit_callbacks(execute=True):
-        admitted = coordinator.post(f"/coalitions/{slug}/applications/{application_id}/decision", {"admit": True})
+    for user, unit in (
+        (world.delegate, f"g{world.group.pk}"),
+        (world.other_delegate, f"g{world.other_group.pk}"),
+        (world.coordinator, world.key(world.coordinator)),
+    ):
+        stance = api(user).post(
+            f"/coalitions/{slug}/proposals/{proposal_id}/stances", {"unit": unit, "position": "agree"}
+        )
+        assert stance.status_code == 201, stance.content
+    if proposal.rounds.get().closed_at is None:
+        close(proposal)
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.effect_note) == ("passed", "")
 
-    assert admitted.status_code == 200
-    decision = admitted.json()
-    assert (decision["status"], decision["decided_by_name"]) == ("admitted", "Amara Okafor")
+    decision = kay.get(f"/coalitions/{slug}/applications/{application_id}").json()
+    assert decision["status"] == "admitted"
     assert decision["member_group"]["name"] == "Sheffield Tree Action"
     assert decision["person"]["name"] == "Kay Green"
-    assert [message.to for message in mailoutbox] == [["kay@sheffield.example"]]
+    group = MemberGroup.objects.get(pk=decision["member_group"]["id"])
+    assert group.counts_from is not None and group.counts_from > timezone.now()  # inducted before counting
 
     me = kay.get(f"/coalitions/{slug}").json()
-    assert (me["my_role"], me["my_delegate_of"]) == ("member", [decision["member_group"]["id"]])
-    group = kay.get(f"/coalitions/{slug}/member-groups/{decision['member_group']['id']}").json()
-    assert [(p["person"]["name"], p["is_delegate"]) for p in group["people"]] == [("Kay Green", True)]
+    assert (me["my_role"], me["my_delegate_of"]) == ("member", [group.pk])
+    members = kay.get(f"/coalitions/{slug}/member-groups/{group.pk}").json()
+    assert [(p["person"]["name"], p["is_delegate"]) for p in members["people"]] == [("Kay Green", True)]
+    induction = kay.get(f"/coalitions/{slug}/induction").json()
+    assert induction["counts_from"] == iso(group.counts_from)
+    signed = SignOn.objects.filter(member_group=group).values_list("version__agreement__key", flat=True)
+    assert set(signed) == {"unity_statement", "principles", "membership_criteria", "membership_expectations"}
 
 
 # --- the audit log ---------------------------------------------------------------------------------------------

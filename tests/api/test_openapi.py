@@ -27,7 +27,6 @@ ENDPOINTS = {
     "/invitations/{token}/accept": {"post"},
     "/coalitions/{slug}/applications": {"get", "post"},
     "/coalitions/{slug}/applications/{application_id}": {"get"},
-    "/coalitions/{slug}/applications/{application_id}/decision": {"post"},
     "/coalitions/{slug}/applications/{application_id}/withdraw": {"post"},
     "/coalitions/{slug}/audit-events": {"get"},
     "/coalitions/{slug}/decision-kinds": {"get", "post"},
@@ -45,6 +44,29 @@ ENDPOINTS = {
     "/coalitions/{slug}/proposals/{proposal_id}/not-responded": {"get"},
     "/coalitions/{slug}/proposals/{proposal_id}/eligible": {"get"},
     "/tally": {"post"},
+    # The constitution
+    "/coalitions/{slug}/constitution": {"get"},
+    "/coalitions/{slug}/constitution/terms": {"put"},
+    "/coalitions/{slug}/constitution/founding": {"post"},
+    "/coalitions/{slug}/agreements": {"get", "post"},
+    "/coalitions/{slug}/agreements/{agreement_id}": {"get"},
+    "/coalitions/{slug}/agreements/{agreement_id}/draft": {"put"},
+    "/coalitions/{slug}/agreements/{agreement_id}/versions": {"get"},
+    "/coalitions/{slug}/agreements/{agreement_id}/versions/{number}": {"get"},
+    "/coalitions/{slug}/agreements/{agreement_id}/compare": {"get"},
+    "/coalitions/{slug}/amendments": {"get", "post"},
+    "/coalitions/{slug}/amendments/{amendment_id}": {"get"},
+    "/coalitions/{slug}/amendments/{amendment_id}/rebase": {"post"},
+    "/coalitions/{slug}/joining": {"get"},
+    "/coalitions/{slug}/sign-ons": {"get", "post"},
+    "/coalitions/{slug}/induction": {"get"},
+    "/coalitions/{slug}/leave-requests": {"post"},
+    "/coalitions/{slug}/red-lines": {"get", "post"},
+    "/coalitions/{slug}/red-lines/{red_line_id}": {"put"},
+    "/coalitions/{slug}/red-lines/{red_line_id}/withdraw": {"post"},
+    "/coalitions/{slug}/member-groups/{group_id}/red-lines/confirm": {"post"},
+    "/coalitions/{slug}/proposals/{proposal_id}/red-line-flags": {"get", "post"},
+    "/coalitions/{slug}/proposals/{proposal_id}/red-line-flags/{flag_id}/withdraw": {"post"},
 }
 CREATIONS = {
     ("/me/tokens", "post"),
@@ -59,6 +81,13 @@ CREATIONS = {
     ("/coalitions/{slug}/proposals", "post"),
     ("/coalitions/{slug}/proposals/{proposal_id}/stances", "post"),
     ("/coalitions/{slug}/proposals/{proposal_id}/rounds", "post"),
+    ("/coalitions/{slug}/agreements", "post"),
+    ("/coalitions/{slug}/constitution/founding", "post"),
+    ("/coalitions/{slug}/amendments", "post"),
+    ("/coalitions/{slug}/sign-ons", "post"),
+    ("/coalitions/{slug}/leave-requests", "post"),
+    ("/coalitions/{slug}/red-lines", "post"),
+    ("/coalitions/{slug}/proposals/{proposal_id}/red-line-flags", "post"),
 }
 LISTS = {
     "/me/tokens",
@@ -73,6 +102,12 @@ LISTS = {
     "/coalitions/{slug}/proposals",
     "/coalitions/{slug}/proposals/{proposal_id}/rounds",
     "/coalitions/{slug}/proposals/{proposal_id}/eligible",
+    "/coalitions/{slug}/agreements",
+    "/coalitions/{slug}/agreements/{agreement_id}/versions",
+    "/coalitions/{slug}/amendments",
+    "/coalitions/{slug}/sign-ons",
+    "/coalitions/{slug}/red-lines",
+    "/coalitions/{slug}/proposals/{proposal_id}/red-line-flags",
 }
 # Paginated too, with two more fields: `secret` and `note` say why a list is empty when stances are secret.
 NOTED_LISTS = {
@@ -149,7 +184,11 @@ def test_the_error_shape_and_the_bearer_scheme_are_documented(document):
 def test_public_reads_are_marked_as_needing_no_authentication(document):
     security = {(path, method): operation["security"] for path, method, operation in operations(document)}
     public = {key for key, value in security.items() if {} in value}
-    assert public == {("/coalitions/{slug}", "get"), ("/invitations/{token}", "get")}
+    assert public == {
+        ("/coalitions/{slug}", "get"),
+        ("/invitations/{token}", "get"),
+        ("/coalitions/{slug}/joining", "get"),
+    }
     assert all({"PersonalToken": []} in value for value in security.values())
 
 
@@ -162,4 +201,34 @@ def test_the_browsable_docs_load(db):
 def test_operation_ids_are_short_and_unique(document):
     ids = [operation["operationId"] for _, _, operation in operations(document)]
     assert len(ids) == len(set(ids))
-    assert {"list_member_groups", "decide_application", "create_token", "preview_invitation"} <= set(ids)
+    assert {"list_member_groups", "submit_application", "create_token", "preview_invitation"} <= set(ids)
+    assert "decide_application" not in ids  # admission is a decision of the coalition now, not a coordinator's
+    assert {
+        "get_constitution",
+        "list_agreements",
+        "get_agreement",
+        "list_agreement_versions",
+        "get_agreement_version",
+        "compare_agreement_versions",
+        "edit_draft_agreement",
+        "add_draft_agreement",
+        "set_draft_terms",
+        "propose_founding",
+        "list_amendments",
+        "propose_amendment",
+        "get_amendment",
+        "rebase_amendment",
+        "get_joining",
+        "list_sign_ons",
+        "sign_on",
+        "get_induction",
+        "ask_member_to_leave",
+        "list_red_lines",
+        "state_red_line",
+        "change_red_line",
+        "withdraw_red_line",
+        "confirm_red_lines",
+        "list_red_line_flags",
+        "flag_red_line",
+        "withdraw_red_line_flag",
+    } <= set(ids)

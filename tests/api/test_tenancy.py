@@ -37,7 +37,6 @@ def test_reads_of_another_coalitions_ids_through_ones_own_slug(api, demo, elsewh
         ("PATCH", "/affiliations/{affiliation}", {"is_delegate": True}),
         ("POST", "/affiliations/{affiliation}/end", {}),
         ("POST", "/invitations/{invitation}/revoke", None),
-        ("POST", "/applications/{application}/decision", {"admit": True}),
         ("POST", "/applications/{application}/withdraw", None),
     ],
 )
@@ -112,9 +111,7 @@ def test_another_coalitions_own_slug_refuses_a_non_member(api, demo, elsewhere):
     assert_error(client.post(f"{theirs}/invitations", {}), 403, "not_allowed")
     # Applications there: the coordinator of the demo is only an outsider, and sees only their own (none).
     assert client.get(f"{theirs}/applications").json()["count"] == 0
-    assert_error(
-        client.post(f"{theirs}/applications/{elsewhere.application.pk}/decision", {"admit": True}), 404, "not_found"
-    )
+    assert_error(client.post(f"{theirs}/applications/{elsewhere.application.pk}/withdraw"), 404, "not_found")
     assert snapshot() == before
     # The public basics stay public.
     assert client.get(theirs).json()["my_role"] == "outsider"

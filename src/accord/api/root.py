@@ -13,6 +13,7 @@ from django.urls import URLPattern
 from ninja import NinjaAPI, Router
 
 from accord.accounts.api import router as accounts_router
+from accord.agreements.api import router as agreements_router
 from accord.coalitions.api import router as coalitions_router
 from accord.decisions.api import router as decisions_router
 
@@ -68,6 +69,7 @@ install_error_handlers(api)
 api.add_router("", coalitions_router)
 api.add_router("", accounts_router)
 api.add_router("", decisions_router)
+api.add_router("", agreements_router)
 
 # Last, so it only answers what nothing above matched: an unknown address under /api/v1/ gets the JSON error
 # shape rather than the site's HTML 404 page.

@@ -15,6 +15,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from accord.agreements import actions as agreement_actions
+from accord.agreements.models import Admission
 from accord.api.auth import ANYONE, PUBLIC_OPENAPI
 from accord.api.inputs import Id
 from accord.api.pagination import PageQuery, page_of, paginate
@@ -35,7 +37,6 @@ from .schemas import (
     CoalitionOut,
     CoalitionUpdateIn,
     CoordinatorIn,
-    DecisionIn,
     DelegateIn,
     InvitationAcceptedOut,
     InvitationCreateIn,
@@ -244,6 +245,9 @@ def _application_out(application: Any) -> dict[str, Any]:
         "decision_reason": application.decision_reason,
         "member_group": application.member_group,
         "person": application.person,
+        "admission_proposal_id": Admission.objects.filter(application=application)
+        .values_list("proposal_id", flat=True)
+        .first(),
     }
 
 
@@ -347,12 +351,14 @@ def list_coalitions(request: HttpRequest, query: Query[PageQuery]) -> dict[str, 
     response={201: CoalitionOut},
     tags=COALITIONS,
     summary="Found a coalition",
-    description="Creates a coalition with the default table of decision kinds; the caller becomes its first coordinator. Its slug is made from the name.",
+    description=(
+        "Creates a coalition with the default table of decision kinds and a draft constitution drawn from the "
+        "guides, which its founding member groups adopt by the founding decision; the caller becomes its first "
+        "coordinator. Its slug is made from the name."
+    ),
 )
 def create_coalition(request: HttpRequest, payload: CoalitionCreateIn) -> dict[str, Any]:
-    from accord.decisions.actions import found_coalition  # founding adopts the default decision kinds
-
-    coalition = found_coalition(
+    coalition = agreement_actions.found_coalition(
         actor=request.auth,
         name=payload.name,
         purpose=payload.purpose,
@@ -750,11 +756,14 @@ def list_applications(request: HttpRequest, slug: str, query: Query[ApplicationL
     summary="Apply to join",
     description=(
         "A signed-in person applies for a member group (`kind: group`, with its name and size) or for "
-        "themselves (`kind: individual`), answering the coalition's membership questions in order."
+        "themselves (`kind: individual`), answering the coalition's membership questions in order, and signing "
+        "on (`signs_on: true`) to the unity statement, the principles and what it means to be in (read them at "
+        '`GET /coalitions/{slug}/joining`). The coalition decides under its "admit a member" rule: the decision '
+        "is the proposal `admission_proposal_id`."
     ),
 )
 def submit_application(request: HttpRequest, slug: str, payload: ApplicationCreateIn) -> dict[str, Any]:
-    application = actions.submit_application(
+    application = agreement_actions.apply_to_join(
         actor=request.auth, coalition=_coalition(request, slug), **payload.model_dump()
     )
     return _application_out(application)
@@ -772,33 +781,18 @@ def get_application(request: HttpRequest, slug: str, application_id: Id) -> dict
 
 
 @router.post(
-    "/coalitions/{slug}/applications/{int:application_id}/decision",
-    response=ApplicationOut,
-    tags=APPLICATIONS,
-    summary="Admit or decline an application",
-    description=(
-        "Coordinators admit (a group joins with the applicant as its delegate; an individual joins as an "
-        "individual member) or decline, giving a reason the applicant will read."
-    ),
-)
-def decide_application(request: HttpRequest, slug: str, application_id: Id, payload: DecisionIn) -> dict[str, Any]:
-    application = queries.application(request.auth, _coalition(request, slug), application_id)
-    application = actions.decide_application(
-        actor=request.auth, application=application, admit=payload.admit, reason=payload.reason
-    )
-    return _application_out(application)
-
-
-@router.post(
     "/coalitions/{slug}/applications/{int:application_id}/withdraw",
     response=ApplicationOut,
     tags=APPLICATIONS,
     summary="Withdraw an application",
-    description="The applicant withdraws their application while it waits for a decision.",
+    description=(
+        "The applicant withdraws their application while it waits for a decision; the admission proposal ends "
+        "without a decision."
+    ),
 )
 def withdraw_application(request: HttpRequest, slug: str, application_id: Id) -> dict[str, Any]:
     application = queries.application(request.auth, _coalition(request, slug), application_id)
-    return _application_out(actions.withdraw_application(actor=request.auth, application=application))
+    return _application_out(agreement_actions.withdraw_application(actor=request.auth, application=application))
 
 
 # --- audit log -----------------------------------------------------------------------------------------------

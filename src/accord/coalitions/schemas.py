@@ -142,11 +142,11 @@ class ApplicationCreateIn(StrictInput):
     group_description: str = ""
     group_size: int | None = Field(None, description="For a group: how many people it represents.")
     contact_email: str = Field("", description="Defaults to the applicant's account address.")
-
-
-class DecisionIn(StrictInput):
-    admit: bool
-    reason: str = Field("", description="Required when declining; the applicant reads it.")
+    signs_on: bool = Field(
+        ...,
+        description="Must be true: the applicant signs on to the unity statement, the principles and what it means "
+        "to be in, as every member has.",
+    )
 
 
 # --- outputs -------------------------------------------------------------------------------------------------
@@ -332,6 +332,9 @@ class ApplicationOut(Schema):
     decision_reason: str
     member_group: MemberGroupRef | None = Field(..., description="The member group admitted, for a group.")
     person: PersonRef | None = Field(..., description="The applicant's person record, once admitted.")
+    admission_proposal_id: int | None = Field(
+        ..., description='The proposal deciding the admission, under the coalition\'s "admit a member" rule.'
+    )
 
 
 class AuditEventOut(Schema):

@@ -189,6 +189,8 @@ def _proposal_out(actor: Any, proposal: Proposal) -> dict[str, Any]:
         "author_name": proposal.author.name if proposal.author else None,
         "status": proposal.status,
         "withdrawn_reason": proposal.withdrawn_reason,
+        "effect": proposal.effect,
+        "effect_note": proposal.effect_note,
         "created_at": proposal.created_at,
         "options": proposal.options,
         "scope_groups": list(proposal.scope_groups.order_by("name", "pk")),

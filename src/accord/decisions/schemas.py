@@ -544,6 +544,10 @@ class ProposalOut(Schema):
     author_name: str | None
     status: ProposalStatus
     withdrawn_reason: str
+    effect: str = Field(
+        ..., description="What passing it does beyond the decision itself: founding, amendment, admission, removal."
+    )
+    effect_note: str = Field(..., description="Why a passed proposal took no effect (status `not_applied`).")
     created_at: datetime
     options: list[str]
     scope_groups: list[MemberGroupRef]
