@@ -332,8 +332,8 @@ def command_demo(args: argparse.Namespace) -> int:
     print(
         f"Loaded the demo coalition “{loaded.coalition.name}”. Sign in at {settings.BASE_URL}/accounts/login/ "
         f"as {loaded.coordinator.email} (coordinator), {loaded.delegate.email}, {loaded.member.email} or "
-        f"{loaded.outsider.email}, with the password “{loaded.password}”. It holds five decisions, three still "
-        f"open: {loaded.delegate.email} and {loaded.member.email} each have one waiting for their stance."
+        f"{loaded.outsider.email}, with the password “{loaded.password}”. It holds its adopted constitution and 13 "
+        f"decisions, 7 still open: {loaded.delegate.email} and {loaded.member.email} have some waiting for their stance."
     )
     return 0
 

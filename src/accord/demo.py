@@ -1,31 +1,53 @@
 """The demo coalition: a realistic, deterministic network that tests, screenshots and new installs reuse.
 
-`load_demo()` builds it only through the actions of `accord.accounts` and `accord.coalitions`, in one
-transaction, so every change it makes is checked and written to the audit log like a real one. It refuses
-(`accord.errors.Conflict`) when the database already holds a coalition.
+`load_demo()` builds it only through the actions of `accord.accounts`, `accord.coalitions`, `accord.decisions` and
+`accord.agreements`, in one transaction, so every change it makes is checked and written to the audit log like a
+real one (the one exception: an overdue red line's dates, see `_amend`). It refuses (`accord.errors.Conflict`) when
+the database already holds a coalition.
 
 The coalition is the Northern Climate Action Network: 21 member groups named by place, of which 20 are members
 now (three of 3 people, four of 40, one of 400, the rest in between) and one, Scarborough Coastal Watch, has left;
 60 named people, 57 of them members now (5 in two member groups, 4 individual members in no group), 12 of them
 recorded by a facilitator without an account; 2 coordinators; every member group has one or two delegates.
-Also: 2 pending applications (a group and an individual), one declined, one admitted (Durham Climate Students),
-and open invitations (a link to Leeds Climate Action, an email to an individual, two to claim recorded people).
 
-Five decisions under the default decision kinds, made through `accord.decisions.actions` once the membership has
-settled (20 member groups and 57 people eligible); the open rounds close 10 and 12 days after loading, at 18:00 UTC:
+The constitution: the founder edits the guides' template into the network's own agreements (unity statement,
+purpose and goals, values, principles, four policies, membership criteria, what it means to be in), then the
+founding decision adopts it, every one of the 20 founding groups agreeing. Decisions the constitution's actions
+open are taken at a meeting and closed at their closing time (the shortest window Accord allows), except
+admissions, which stay open for the constitution's 14 days: the demo closes the two it decides at that time, so
+their rounds show a closing date ahead.
+
+Membership by decision: Durham Climate Students apply, signing on, and are admitted (they are in their 14-day
+induction, not yet counted); the Northern Gas Futures Forum's application is blocked (two blocks where one is
+allowed); two applications, a group and an individual, are pending, their admission decisions open. Also open
+invitations (a link to Leeds Climate Action, an email to an individual, two to claim recorded people).
+
+Decisions made once the membership has settled (19 member groups and 56 people counted); the open rounds close 10
+and 12 days after loading, at 18:00 UTC:
 
 - passed: "Hold general meetings online..." (meeting conduct, a majority of people), every hand counted by the
-  second coordinator at a general meeting, closed as soon as all 57 had responded: 44 of 51 decided agree;
-- passed with one block: "Rotate the coordinators every two years" (amend the constitution: consensus of member
-  groups, one block allowed per 12), each group's stance recorded by the coordinator at a general meeting;
-  Manchester Climate Network blocked, with its reason, and two groups stood aside;
+  second coordinator at a general meeting, closed as soon as all 56 had responded: 43 of 50 decided agree;
+- passed with one block: "Rotate the coordinators every two years", an amendment adding the policy "Roles and
+  rotation" (amend the constitution: consensus of member groups, one block allowed per 12), each group's stance
+  recorded by the coordinator at a general meeting; Manchester Climate Network blocked, with its reason;
 - blocked, then tried again: "The network's budget for next year" (budget and strategy: consensus minus one):
   two blocks at a spokescouncil in round 1; round 2, with amended text, is open, and 11 groups' delegates have
   answered (the delegate persona for Leeds Climate Action among them);
 - open: "Ask the West Yorkshire Combined Authority for a £2 cap on every bus fare", decided by the four groups it
   affects (consensus minus one); two have answered, Leeds Climate Action has not, so it waits for the delegate;
+  a member of Wakefield's group has flagged it as touching Wakefield's red line;
 - open: "Which date for the spring assembly?" (ranked choice between four dates, by people): 12 rankings so far,
-  none from the member persona, for whom it waits.
+  none from the member persona, for whom it waits;
+- amendments of "What it means to be in": "Pair each new member group with a buddy group" passed (version 2),
+  which left the delegate persona's open "Set dues by size" stale, to rebase; every member then re-confirmed
+  except Hebden Bridge Flood Wardens (its delegate has no account); Joan Pickering and Samir Haddad, individual
+  members without an account, have not signed on at all;
+- open: "Lower the quorum for meeting conduct to a fifth", an amendment to the decision table, waiting for the
+  delegate persona's group among others;
+- red lines of Wakefield, Liverpool and Kendal; Kendal's is overdue for re-confirmation.
+
+Waiting for the personas: the coordinator (an individual member), the two admissions; the delegate, the quorum
+amendment, the bus-fares letter and the two admissions; the member, the assembly date.
 
 Sign in as one of the personas with the password `DEMO_PASSWORD` ("together-in-accord"):
 
@@ -40,7 +62,8 @@ Sign in as one of the personas with the password `DEMO_PASSWORD` ("together-in-a
 
 The other accounts (firstname.lastname@demo.example) have no usable password: the demo sets one only for the
 personas, because hashing a password is the slow part of loading. Every address is under the reserved
-`.example` domain, so mail the demo sends (invitations, the decision on an application) reaches no one.
+`.example` domain, so mail the demo sends (invitations, decisions on applications, requests to re-confirm, a
+red-line flag) reaches no one.
 """
 
 from __future__ import annotations
@@ -55,6 +78,8 @@ from django.utils import timezone
 
 from accord.accounts import actions as accounts
 from accord.accounts.models import User
+from accord.agreements import actions as constitution
+from accord.agreements.models import Agreement, RedLine
 from accord.coalitions import actions, queries
 from accord.coalitions.models import Application, Coalition, MemberGroup, Person
 from accord.decisions import actions as decision_actions
@@ -414,16 +439,19 @@ PASSWORD_HOLDERS = frozenset(
 # (`close_when_all_responded`), as a meeting that decides in the room does.
 
 OPEN_DAYS = 10  # the open rounds close this many days after loading, at CLOSING_HOUR UTC
+ROOM_WINDOW = timedelta(minutes=2)  # decisions taken in a meeting close this soon after opening
 RANKED_OPEN_DAYS = 12
 CLOSING_HOUR = 18
 
 ROTATION_TITLE = "Rotate the coordinators every two years"
-ROTATION_TEXT = """Add to the constitution, under *Roles*:
+ROTATION_AGREEMENT = "Roles and rotation"  # a new policy the amendment adds to the constitution
+ROTATION_TEXT = """A coordinator serves for **two years** at a time and then steps back for at least a year. Each year
+the general meeting asks for volunteers to shadow the coordinators, so that someone new is ready to take over.
 
-> A coordinator serves for **two years** at a time and then steps back for at least a year. Each year the
-> general meeting asks for volunteers to shadow the coordinators, so that someone new is ready to take over.
-
-Why: the guides warn that the same few people end up holding a network's relationships. Rotation spreads them."""
+Facilitators and note-takers of the general meeting rotate between the member groups, in the order of their names."""
+ROTATION_EXPLANATION = (
+    "The guides warn that the same few people end up holding a network's relationships. Rotation spreads them."
+)
 # How each member group stood at the general meeting (every other group agreed): one block, allowed under one
 # block per 12 member groups, so the amendment passed.
 ROTATION_STANCES: dict[str, tuple[str, str]] = {
@@ -525,6 +553,197 @@ MEETINGS_DISAGREE = frozenset(
 MEETINGS_ABSTAIN = frozenset({"Bethany Clark", "Ewan Clarke", "Fatima Noor", "Li Wei", "Mei Chen", "Shabana Begum"})
 
 
+# --- the constitution ------------------------------------------------------------------------------------------------
+# The founders (the coordinator) edit the template agreements (accord.agreements.defaults) into the network's own
+# texts before the founding decision, in which every founding member group consents. By agreement key:
+# (title, text).
+
+CONSTITUTION_TEXTS: dict[str, tuple[str, str]] = {
+    "unity_statement": (
+        "Unity statement",
+        "We are community groups and people across the North of England who come together for a fast and fair "
+        "move away from fossil fuels: warm homes, clean air, safe streets, good green jobs, and towns, coasts and "
+        "valleys ready for the floods and heat already coming.\n\n"
+        "We agree that the North cannot wait for Westminster, that those who did least to cause the crisis must "
+        "not pay for it, and that we are stronger when we speak to councils and combined authorities with one "
+        "voice. We work towards this together while each member group keeps its own identity, its own ways of "
+        "working and its freedom to leave.",
+    ),
+    "purpose": (
+        "Purpose and goals",
+        "## Purpose\n\n"
+        "To link the North's climate groups so that they share what works, campaign together where they are "
+        "stronger together, and win from councils, combined authorities and employers what no group could win "
+        "alone.\n\n"
+        "## Short-term goals (this year)\n\n"
+        "- A £2 cap on every bus fare in each combined authority of the North.\n"
+        "- Retrofit plans, without rent rises, for the estates our tenants' groups organise on.\n"
+        "- A spring assembly and two regional gatherings where member groups train each other.\n\n"
+        "## Long-term goals (five years)\n\n"
+        "- Every council in the North with a funded plan to reach net zero by 2038 and a just transition for its "
+        "workers.\n"
+        "- Community-owned energy in every town where a member group works.\n"
+        "- A network that outlasts its founders: new groups, new delegates and rotating coordinators.",
+    ),
+    "values": (
+        "Values",
+        "- **Solidarity**: when one member group is under pressure, the others turn up.\n"
+        "- **Justice**: the costs of change fall on those most able to pay, never on tenants, low-paid workers or "
+        "the young.\n"
+        "- **Equality**: no group or person dominates, whatever their size or money.\n"
+        "- **Openness**: we decide in the open and say why.\n"
+        "- **Care**: we look after each other and keep our actions safe.",
+    ),
+    "principles": (
+        "Principles",
+        "- Our agreements are **conscious** (discussed and decided explicitly), **consensual** (agreed by every "
+        "member group they bind, never imposed) and **changeable** (changed by the network itself, never dictated "
+        "by its founders).\n"
+        "- **Non-violence**: our actions are non-violent and put no member or passer-by at risk.\n"
+        "- **Independence**: we take no money from fossil-fuel companies or their sponsors, and no political party "
+        "speaks for us.\n"
+        "- **Subsidiarity**: what affects some member groups is decided by them; the network decides only what "
+        "affects all.\n"
+        "- **Shared power**: roles rotate and information is shared, so that no clique forms.",
+    ),
+    "policy_joining_leaving": (
+        "Joining and leaving",
+        "Any group or person in the North of England who shares the unity statement and meets the membership "
+        "criteria can apply from the network's joining page. Admission is a decision of the kind “Admit a "
+        "member”: member groups and individual members consent, with one block allowed. New members have a "
+        "two-week induction, with a buddy group, before they count in decisions.\n\n"
+        "Member groups are free to leave at any time; we ask them to tell the general meeting why. The network may "
+        "ask a member to leave only if it acted against one of these agreements, by a decision of the kind “Ask a "
+        "member to leave”, which names that agreement.",
+    ),
+    "policy_conflict": (
+        "Conflict and accountability",
+        "When a conflict arises, those involved first try to resolve it directly. Either may ask two people from "
+        "member groups not involved to mediate; the coordinators keep a list of volunteers trained in mediation. "
+        "Where someone has been harmed, their safety comes first, not reconciliation, and they choose who supports "
+        "them. Engaging with this process is a condition of membership.",
+    ),
+    "policy_privacy": (
+        "Privacy and data",
+        "We share information openly inside the network unless it puts someone at risk: nobody's address, "
+        "workplace or immigration status is passed on without their consent. Published notes name member groups, "
+        "not individuals. Each member can see, export and erase the data the network holds about them.",
+    ),
+    "policy_anti_oppression": (
+        "Anti-oppression",
+        "We work to undo oppression inside our own network. Every meeting asks for and meets access needs "
+        "(captions, step-free rooms, childcare, travel costs), the facilitator shares out speaking time, and "
+        "anyone may challenge discrimination when it happens. Young, disabled and Black and brown members set the "
+        "priorities of the anti-oppression working group.",
+    ),
+    "membership_criteria": (
+        "Membership criteria",
+        "- Agrees with the unity statement and the principles.\n"
+        "- Works on climate, energy, transport, housing, food or nature in the North of England: Yorkshire, the "
+        "North East, the North West or Cumbria.\n"
+        "- Is not a political party or a business, and takes no money from fossil-fuel companies.\n"
+        "- Is run by its own members, who choose its delegates.\n\n"
+        "These criteria apply to existing members as much as to new ones.",
+    ),
+    "membership_expectations": (
+        "What it means to be in",
+        "Each member group:\n\n"
+        "- **shares resources**: pays dues on a sliding scale, from £0 to £200 a year by the group's own income, "
+        "and lends rooms, banners, sound systems and vans when it can;\n"
+        "- **offers skills and capacity**: at least two hours a month on a network campaign or working group, and "
+        "the skills it has (legal, design, research, first aid, facilitation);\n"
+        "- **staffs the network's structures**: sends a delegate to the monthly general meeting and takes its "
+        "turn hosting a regional gathering, taking notes or facilitating;\n"
+        "- **shows public solidarity**: signs the network's public statements and turns out for other groups' "
+        "actions, unless it states a red line.",
+    ),
+}
+EXPECTATIONS = "membership_expectations"  # the agreement amended twice: once passed, once left stale
+
+# Passed, then every member re-confirms (it is one members sign on to), except Hebden Bridge Flood Wardens, whose only
+# delegate has no account.
+BUDDY_TITLE = "Pair each new member group with a buddy group"
+BUDDY_BY = SECOND_COORDINATOR_NAME
+BUDDY_EXPLANATION = "New groups told the assembly they felt lost in their first month. A buddy group helps."
+BUDDY_TEXT = CONSTITUTION_TEXTS[EXPECTATIONS][1] + (
+    "\n- **welcomes newcomers**: when asked, acts as buddy group to a new member group for its induction, inviting "
+    "it to meetings and answering its questions."
+)
+# Open, and stale: drafted on version 1 by the delegate persona, who can rebase it on version 2.
+DUES_TITLE = "Set dues by size: £1 a member a year"
+DUES_BY = DELEGATE_NAME
+DUES_EXPLANATION = "A sliding scale by income means every group declaring its accounts; counting members is simpler."
+DUES_TEXT = CONSTITUTION_TEXTS[EXPECTATIONS][1].replace(
+    "pays dues on a sliding scale, from £0 to £200 a year by the group's own income,",
+    "pays dues of £1 a year for each of its members, up to £150, or what it can afford,",
+)
+DUES_STANCES: tuple[tuple[str, str, str], ...] = (  # (delegate, position, reason), given before it became stale
+    (DELEGATE_NAME, "agree", ""),
+    ("Imran Akhtar", "agree", ""),
+)
+
+# Open: a change to the decision table, waiting for the delegate persona's group among others.
+QUORUM_TITLE = "Lower the quorum for meeting conduct to a fifth"
+QUORUM_BY = "Callum Robson"  # Newcastle Food Growers' delegate
+QUORUM_EXPLANATION = (
+    "Evening video calls rarely reach a quarter of our members, so small changes to how meetings run wait for "
+    "weeks. A fifth still means more than ten people."
+)
+QUORUM_RULE = {"method": "majority", "unit": "people", "quorum": "1/5"}
+QUORUM_STANCES: tuple[tuple[str, str, str], ...] = (
+    ("Callum Robson", "agree", ""),
+    ("Chloe Thompson", "agree", ""),
+    ("Jade Robinson", "agree", "Our nurses work shifts: they can rarely make an evening call."),
+    ("Alison Dodd", "stand_aside", "We would rather make meetings easier to reach than lower the bar."),
+    ("Ruth Ashworth", "agree", ""),
+)
+
+# Red lines, stated by each group's delegate; Kendal's was confirmed long ago and is overdue for re-confirmation.
+RED_LINES: tuple[tuple[str, str, str], ...] = (  # (group, delegate, red line)
+    (
+        WAKEFIELD,
+        "Kevin Walsh",
+        "We will not put our name to a campaign that would cut the jobs or pay of transport or energy workers "
+        "without a plan agreed with their unions.",
+    ),
+    (
+        LIVERPOOL,
+        "Marcus Johnson",
+        "We will not support any scheme that lets landlords pass the cost of retrofit on to tenants in higher rents.",
+    ),
+    (
+        KENDAL,
+        "Alison Dodd",
+        "We take part only in non-violent actions: we will not join an action that damages property or puts "
+        "anyone at risk.",
+    ),
+)
+OVERDUE_RED_LINE_GROUP = KENDAL
+OVERDUE_RED_LINE_DAYS = 200  # confirmed this long ago; groups re-confirm every 180 days
+# A member of Wakefield's group flags the bus-fares letter as touching Wakefield's red line.
+FLAGGED_BY = "Shabana Begum"
+FLAG_NOTE = "A cap paid from the transport levy must not come out of drivers' pay; the letter should say so."
+
+# The two applications the coalition decides (the pending two wait for the personas among others).
+DURHAM_STANCES: dict[str, tuple[str, str]] = {  # recorded at a general meeting; everyone else agreed
+    SUNDERLAND: ("agree", "Our strikers will be glad of the students' help."),
+    WHITBY: ("stand_aside", ""),
+}
+GAS_FORUM = "Northern Gas Futures Forum"
+GAS_STANCES: dict[str, tuple[str, str]] = {  # recorded at a general meeting: two blocks where one is allowed
+    WAKEFIELD: ("block", DECLINE_REASON),
+    HULL: ("block", "Our tenants pay the highest gas bills in the country; the forum lobbies to keep them on gas."),
+    CARLISLE: ("stand_aside", "We work with one of the councils in the forum, so we will stand aside."),
+    YORK: ("abstain", ""),
+}
+# The two pending applications: these delegates have answered both for their groups; the rest have not yet.
+PENDING_STANCES: tuple[tuple[str, str, str], ...] = (
+    ("Marcus Johnson", "agree", ""),
+    ("Chloe Thompson", "agree", ""),
+    ("Eleanor Hughes", "agree", ""),
+)
+
+
 @dataclass(frozen=True)
 class Demo:
     """What `load_demo` made: the coalition, the personas (accounts and their people) and notable groups."""
@@ -580,11 +799,16 @@ def load_demo() -> Demo:
     if taken:
         raise Conflict(f"Accounts the demo would create already exist: {', '.join(taken)}.")
 
-    # The founder, who becomes the first coordinator and an individual member.
+    # The founder, who becomes the first coordinator and an individual member, starts from the guides' template
+    # constitution and edits it into the network's own texts before anyone decides on it.
     coordinator = _account(COORDINATOR_NAME, COORDINATOR_EMAIL)
-    coalition = decision_actions.found_coalition(
+    coalition = constitution.found_coalition(
         actor=coordinator, name=COALITION_NAME, purpose=COALITION_PURPOSE, membership_questions=MEMBERSHIP_QUESTIONS
     )
+    for agreement in Agreement.objects.filter(coalition=coalition):
+        title, text = CONSTITUTION_TEXTS[agreement.key]
+        constitution.edit_draft_agreement(actor=coordinator, agreement=agreement, title=title, text=text)
+
     groups: dict[str, MemberGroup] = {}
     for group in GROUPS:
         groups[group.name] = actions.add_member_group(
@@ -645,12 +869,27 @@ def load_demo() -> Demo:
             is_individual_member=spec.individual,
         )
 
-    # Durham Climate Students apply as a group and are admitted; their delegate then invites a member.
+    # The founding decision: every founding member group consents, through its delegate (the coordinator records
+    # Hebden Bridge Flood Wardens' agreement, given at a meeting: its delegate has no account). The groups that
+    # agreed have signed on; the individual members with an account sign on for themselves.
+    founding = constitution.propose_founding(actor=coordinator, coalition=coalition, closes_at=_in_the_room())
+    for name, group in groups.items():
+        decision_actions.record_stance(
+            actor=users.get(_speaker(name), coordinator), proposal=founding, unit_key=f"g{group.pk}", position="agree"
+        )
+    _close_now(founding)
+    coalition.refresh_from_db()
+    for name in (COORDINATOR_NAME, "Helen Marsh", FORMER_MEMBER_NAME):
+        constitution.sign_on(actor=users.get(name, coordinator), coalition=coalition)
+
+    # Durham Climate Students apply as a group, signing on, and a general meeting admits them: they are in their
+    # induction period now, not yet counted in decisions. Their delegate then invites a member.
     durham_delegate = users[DURHAM_DELEGATE.name] = _account(DURHAM_DELEGATE.name, DURHAM_DELEGATE.email)
-    durham_application = actions.submit_application(
+    durham_application = constitution.apply_to_join(
         actor=durham_delegate,
         coalition=coalition,
         kind="group",
+        signs_on=True,
         group_name=DURHAM_APPLICATION.name,
         group_size=DURHAM_APPLICATION.size,
         group_description=DURHAM_APPLICATION.description,
@@ -660,7 +899,9 @@ def load_demo() -> Demo:
             "Yes, both.",
         ],
     )
-    durham_application = actions.settle_application(application=durham_application, admit=True, reason="TEMP")
+    _record_room(second_coordinator, durham_application.admission.proposal, DURHAM_STANCES)
+    _close_now(durham_application.admission.proposal)
+    durham_application.refresh_from_db()
     groups[DURHAM] = durham_application.member_group  # type: ignore[assignment]
     people[DURHAM_DELEGATE.name] = durham_application.person  # type: ignore[assignment]
     durham_member = users[DURHAM_MEMBER.name] = _account(DURHAM_MEMBER.name, DURHAM_MEMBER.email)
@@ -669,13 +910,14 @@ def load_demo() -> Demo:
     )
     people[DURHAM_MEMBER.name] = actions.accept_invitation(actor=durham_member, token=durham_invitation.token)
 
-    # An application the second coordinator declines, with the reason the applicant will read.
+    # An application the general meeting blocks: the applicant reads why, in the decision's outcome.
     declined_applicant = _account(*DECLINED_APPLICANT)
-    declined = actions.submit_application(
+    declined = constitution.apply_to_join(
         actor=declined_applicant,
         coalition=coalition,
         kind="group",
-        group_name="Northern Gas Futures Forum",
+        signs_on=True,
+        group_name=GAS_FORUM,
         group_size=12,
         group_description="Businesses and councils planning the region's move to hydrogen-ready gas networks.",
         answers=[
@@ -684,34 +926,8 @@ def load_demo() -> Demo:
             "We accept non-violence; some of our members are gas suppliers.",
         ],
     )
-    actions.settle_application(application=declined, admit=False, reason=DECLINE_REASON)
-
-    # Two applications waiting for a decision: a group and an individual.
-    group_applicant = _account(*PENDING_GROUP_APPLICANT)
-    pending_group = actions.submit_application(
-        actor=group_applicant,
-        coalition=coalition,
-        kind="group",
-        group_name="Sheffield Tenants for Climate",
-        group_size=35,
-        group_description="Council tenants in Sheffield campaigning for retrofit without rent rises.",
-        answers=[
-            "Sheffield, on the Manor and Parson Cross estates. We survey damp homes and lobby the council.",
-            "Liverpool's tenants showed us what a joint campaign can win; we want to do the same.",
-            "Yes.",
-        ],
-    )
-    individual_applicant = _account(*PENDING_INDIVIDUAL_APPLICANT)
-    pending_individual = actions.submit_application(
-        actor=individual_applicant,
-        coalition=coalition,
-        kind="individual",
-        answers=[
-            "Huddersfield. I am a retired engineer who advises community energy schemes.",
-            "There is no group near me, and I can offer technical help on solar and heat pumps.",
-            "Yes, I accept both.",
-        ],
-    )
+    _record_room(coordinator, declined.admission.proposal, GAS_STANCES)
+    _close_now(declined.admission.proposal)
 
     # Open invitations: a link the delegate makes for their own group, an email to a would-be individual member,
     # and two invitations to claim records made without an account (sent to the address on the record).
@@ -729,11 +945,48 @@ def load_demo() -> Demo:
         actor=users[LEFT_GROUP_DELEGATE], member_group=groups[SCARBOROUGH], reason=LEFT_GROUP_REASON
     )
 
+    # Two applications waiting for the coalition's decision, a group and an individual: their admission decisions
+    # are open, and wait for the coordinator (an individual member) and the delegate persona's group among others.
+    group_applicant = _account(*PENDING_GROUP_APPLICANT)
+    pending_group = constitution.apply_to_join(
+        actor=group_applicant,
+        coalition=coalition,
+        kind="group",
+        signs_on=True,
+        group_name="Sheffield Tenants for Climate",
+        group_size=35,
+        group_description="Council tenants in Sheffield campaigning for retrofit without rent rises.",
+        answers=[
+            "Sheffield, on the Manor and Parson Cross estates. We survey damp homes and lobby the council.",
+            "Liverpool's tenants showed us what a joint campaign can win; we want to do the same.",
+            "Yes.",
+        ],
+    )
+    individual_applicant = _account(*PENDING_INDIVIDUAL_APPLICANT)
+    pending_individual = constitution.apply_to_join(
+        actor=individual_applicant,
+        coalition=coalition,
+        kind="individual",
+        signs_on=True,
+        answers=[
+            "Huddersfield. I am a retired engineer who advises community energy schemes.",
+            "There is no group near me, and I can offer technical help on solar and heat pumps.",
+            "Yes, I accept both.",
+        ],
+    )
+    for name, position, reason in PENDING_STANCES:
+        for application in (pending_group, pending_individual):
+            decision_actions.record_stance(
+                actor=users[name], proposal=application.admission.proposal, position=position, reason=reason
+            )
+
     # Someone with an account and no place in the coalition.
     outsider = _account(OUTSIDER_NAME, OUTSIDER_EMAIL)
 
     # Decisions, once the membership has settled: two closed, one blocked and tried again, two open.
     _decide(coalition, coordinator=coordinator, second_coordinator=second_coordinator, users=users, groups=groups)
+    # The constitution in use: amendments passed, open and stale; sign-ons; red lines and a flag.
+    _amend(coalition, coordinator=coordinator, second_coordinator=second_coordinator, users=users, groups=groups)
 
     coordinator_person = queries.people(coordinator, coalition).get(user=coordinator)
     return Demo(
@@ -762,6 +1015,24 @@ def _closing(days: int) -> datetime:
     """A closing time `days` ahead, on the hour: two loads on the same day write the same audit log."""
     moment = timezone.now() + timedelta(days=days)
     return moment.replace(hour=CLOSING_HOUR, minute=0, second=0, microsecond=0)
+
+
+def _in_the_room() -> datetime:
+    """The closing time of a decision taken in a meeting: the shortest window Accord allows, closed at its end."""
+    return timezone.now() + ROOM_WINDOW
+
+
+def _close_now(proposal: Proposal) -> None:
+    """Close the proposal's round as its closing time comes: the decisions the constitution's actions open have no
+    "close when everyone has responded", so the demo closes them as the worker would at the deadline."""
+    round_ = decision_queries.current_round(proposal)
+    decision_actions.close_round_if_due(round_id=round_.pk, now=round_.closes_at + timedelta(seconds=1))
+
+
+def _speaker(group_name: str) -> str:
+    """The group's first delegate with an account, who speaks for it; "" when it has none (Hebden Bridge)."""
+    specs = (*MEMBERS_WITH_ACCOUNTS, DURHAM_DELEGATE)
+    return next((spec.name for spec in specs if group_name in spec.delegate_of), "")
 
 
 def _kind(actor: User, coalition: Coalition, key: str) -> DecisionKind:
@@ -803,17 +1074,19 @@ def _decide(
         {name: ("disagree", "") for name in MEETINGS_DISAGREE} | {name: ("abstain", "") for name in MEETINGS_ABSTAIN},
     )
 
-    # Closed, passed with one block: amending the constitution, one block allowed per 12 member groups.
-    rotation = decision_actions.open_proposal(
+    # Closed, passed with one block: an amendment adding a policy to the constitution, decided under the
+    # "amend the constitution" rule (one block allowed per 12 member groups) at a general meeting.
+    rotation = constitution.propose_amendment(
         actor=coordinator,
         coalition=coalition,
-        kind=_kind(coordinator, coalition, "budget_and_strategy"),
+        target="new_agreement",
+        change={"title": ROTATION_AGREEMENT, "text": ROTATION_TEXT, "category": "policy", "members_confirm": False},
         title=ROTATION_TITLE,
-        text=ROTATION_TEXT,
-        closes_at=_closing(OPEN_DAYS),
-        close_when_all_responded=True,
-    )
+        explanation=ROTATION_EXPLANATION,
+        closes_at=_in_the_room(),
+    ).proposal
     _record_room(coordinator, rotation, ROTATION_STANCES)
+    _close_now(rotation)
 
     # Blocked in round 1 at a spokescouncil; round 2, with amended text, is open.
     budget = decision_actions.open_proposal(
@@ -859,6 +1132,79 @@ def _decide(
     for name, ranking in ASSEMBLY_RANKINGS:
         actor = coordinator if name == COORDINATOR_NAME else users[name]
         decision_actions.record_stance(actor=actor, proposal=assembly, ranking=ranking)
+
+
+def _amend(
+    coalition: Coalition,
+    *,
+    coordinator: User,
+    second_coordinator: User,
+    users: dict[str, User],
+    groups: dict[str, MemberGroup],
+) -> None:
+    """The constitution in use (see "the constitution" above), through `accord.agreements.actions` only."""
+    # Two amendments of "What it means to be in": the delegate persona's stays open; the second coordinator's
+    # passes at a general meeting, which leaves the first stale until its author rebases it on the new text.
+    expectations = Agreement.objects.get(coalition=coalition, key=EXPECTATIONS)
+    dues = constitution.propose_amendment(
+        actor=users[DUES_BY],
+        coalition=coalition,
+        target="agreement",
+        agreement=expectations,
+        change={"text": DUES_TEXT},
+        title=DUES_TITLE,
+        explanation=DUES_EXPLANATION,
+        closes_at=_closing(OPEN_DAYS),
+    )
+    for name, position, reason in DUES_STANCES:
+        decision_actions.record_stance(actor=users[name], proposal=dues.proposal, position=position, reason=reason)
+    buddy = constitution.propose_amendment(
+        actor=users[BUDDY_BY],
+        coalition=coalition,
+        target="agreement",
+        agreement=expectations,
+        change={"text": BUDDY_TEXT},
+        title=BUDDY_TITLE,
+        explanation=BUDDY_EXPLANATION,
+        closes_at=_in_the_room(),
+    )
+    _record_room(second_coordinator, buddy.proposal, {})
+    _close_now(buddy.proposal)
+
+    # Every member re-confirms the changed agreement, except Hebden Bridge Flood Wardens: its only delegate has no
+    # account, so the sign-on page shows it has not.
+    for group in queries.current_groups(coalition):
+        speaker = _speaker(group.name)
+        if speaker:
+            constitution.sign_on(actor=users[speaker], coalition=coalition, member_group=group)
+    for name in (COORDINATOR_NAME, "Helen Marsh"):
+        constitution.sign_on(actor=users.get(name, coordinator), coalition=coalition)
+
+    # Open: a change to the decision table, waiting for the delegate persona's group among others.
+    quorum = constitution.propose_amendment(
+        actor=users[QUORUM_BY],
+        coalition=coalition,
+        target="decision_kind",
+        decision_kind=_kind(coordinator, coalition, "meeting_conduct"),
+        change={"rule": QUORUM_RULE},
+        title=QUORUM_TITLE,
+        explanation=QUORUM_EXPLANATION,
+        closes_at=_closing(OPEN_DAYS),
+    )
+    for name, position, reason in QUORUM_STANCES:
+        decision_actions.record_stance(actor=users[name], proposal=quorum.proposal, position=position, reason=reason)
+
+    # Red lines, stated by the groups' delegates; one was confirmed long ago and is overdue.
+    red_lines = {
+        group_name: constitution.state_red_line(actor=users[delegate], member_group=groups[group_name], text=text)
+        for group_name, delegate, text in RED_LINES
+    }
+    # No action states a red line in the past (rightly): the demo moves this one's dates back directly, and only
+    # these two timestamps, so that the red-lines page shows one overdue for re-confirmation.
+    long_ago = timezone.now() - timedelta(days=OVERDUE_RED_LINE_DAYS)
+    RedLine.objects.filter(pk=red_lines[OVERDUE_RED_LINE_GROUP].pk).update(stated_at=long_ago, confirmed_at=long_ago)
+    bus = Proposal.objects.get(coalition=coalition, title=BUS_TITLE)
+    constitution.flag_red_line(actor=users[FLAGGED_BY], proposal=bus, red_line=red_lines[WAKEFIELD], note=FLAG_NOTE)
 
 
 def find_demo() -> Demo | None:

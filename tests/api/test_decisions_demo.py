@@ -1,4 +1,4 @@
-"""The demo's five decisions, read through the API as the personas would: the same facts as the demo describes.
+"""The demo's decisions, read through the API as the personas would: the same facts as the demo describes.
 
 (test_decisions_api.py sets them aside so that its counts are its own; here they are the subject.)
 """
@@ -11,7 +11,15 @@ from accord import demo as demo_module
 from accord.decisions.models import Proposal
 from accord.demo import Demo
 
-from .test_decisions_api import GROUPS, PEOPLE, base, key_of
+from .test_decisions_api import base, key_of
+
+# Who counts in the demo's decisions opened after the membership settled: its 57 people and 20 member groups,
+# less Durham Climate Students and their delegate, still in their induction period.
+PEOPLE = 55
+GROUPS = 19
+# The first two admission decisions opened while 20 groups and 5 individual members (Oliver Bennett among them)
+# counted; the two pending ones after he and Scarborough Coastal Watch left: 19 groups and 4 individuals.
+ADMISSION_UNITS = 23
 
 
 def proposal_named(demo: Demo, title: str) -> Proposal:
@@ -28,20 +36,57 @@ def test_the_list_shows_the_demos_decisions_newest_first(api, demo):
     body = api(demo.member).get(f"{base(demo)}/proposals").json()
 
     assert [(item["title"], item["status"], item["round_number"]) for item in body["items"]] == [
+        (demo_module.QUORUM_TITLE, "open", 1),
+        (demo_module.BUDDY_TITLE, "passed", 1),
+        (demo_module.DUES_TITLE, "open", 1),
         (demo_module.ASSEMBLY_TITLE, "open", 1),
         (demo_module.BUS_TITLE, "open", 1),
         (demo_module.BUDGET_TITLE, "open", 2),
         (demo_module.ROTATION_TITLE, "passed", 1),
         (demo_module.MEETINGS_TITLE, "passed", 1),
+        ("Admit Rajesh Kumar", "open", 1),
+        ("Admit Sheffield Tenants for Climate", "open", 1),
+        (f"Admit {demo_module.GAS_FORUM}", "blocked", 1),
+        (f"Admit {demo_module.DURHAM}", "passed", 1),
+        (f"Founding decision: adopt the constitution of {demo_module.COALITION_NAME}", "passed", 1),
     ]
     responded = {item["title"]: (item["responded_count"], item["eligible_count"]) for item in body["items"]}
+    pending = len(demo_module.PENDING_STANCES)
     assert responded == {
+        demo_module.QUORUM_TITLE: (len(demo_module.QUORUM_STANCES), GROUPS),
+        demo_module.BUDDY_TITLE: (GROUPS, GROUPS),
+        demo_module.DUES_TITLE: (len(demo_module.DUES_STANCES), GROUPS),
         demo_module.ASSEMBLY_TITLE: (len(demo_module.ASSEMBLY_RANKINGS), PEOPLE),
         demo_module.BUS_TITLE: (len(demo_module.BUS_STANCES), len(demo_module.BUS_GROUPS)),
         demo_module.BUDGET_TITLE: (len(demo_module.BUDGET_ROUND_2_STANCES), GROUPS),
         demo_module.ROTATION_TITLE: (GROUPS, GROUPS),
         demo_module.MEETINGS_TITLE: (PEOPLE, PEOPLE),
+        "Admit Rajesh Kumar": (pending, ADMISSION_UNITS),
+        "Admit Sheffield Tenants for Climate": (pending, ADMISSION_UNITS),
+        f"Admit {demo_module.GAS_FORUM}": (25, 25),
+        f"Admit {demo_module.DURHAM}": (25, 25),
+        f"Founding decision: adopt the constitution of {demo_module.COALITION_NAME}": (20, 20),
     }
+
+
+def test_the_delegate_is_waited_on_for_the_quorum_amendment_and_the_admissions(api, demo):
+    body = read(api, demo.delegate, demo, demo_module.QUORUM_TITLE)
+    group = read(api, demo.delegate, demo, "Admit Sheffield Tenants for Climate")
+
+    assert (body["status"], body["round"]["responded"], body["accepting_stances"]) == (
+        "open",
+        len(demo_module.QUORUM_STANCES),
+        True,
+    )
+    for proposal in (body, group):
+        assert proposal["my_units"] == [
+            {
+                "unit": key_of(demo.delegate_group),
+                "label": "Leeds Climate Action",
+                "kind": "member_group",
+                "stance": None,
+            }
+        ]
 
 
 def test_the_budget_was_blocked_and_its_second_round_is_open(api, demo):

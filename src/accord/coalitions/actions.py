@@ -486,8 +486,12 @@ def record_person(
         )
     if email and Person.objects.filter(coalition=coalition, email__iexact=email, left_at__isnull=True).exists():
         raise Conflict(f"Someone with the address {email} is already recorded in this coalition.", field="email")
+    # Someone who belongs only through groups still in their induction period is counted when the first is.
+    now = timezone.now()
+    inducted = [group.counts_from for group in groups if group.counts_from is not None and group.counts_from > now]
+    counts_from = min(inducted) if groups and not is_individual_member and len(inducted) == len(groups) else None
     person = Person.objects.create(
-        coalition=coalition, name=name, email=email, is_individual_member=is_individual_member
+        coalition=coalition, name=name, email=email, is_individual_member=is_individual_member, counts_from=counts_from
     )
     Affiliation.objects.bulk_create(
         [Affiliation(person=person, member_group=group, is_delegate=group.pk in delegate_ids) for group in groups]
@@ -948,9 +952,12 @@ def accept_invitation(*, actor: Actor, token: str) -> Person:
                 raise Conflict(f"You are already a member of {coalition.name}.")
             if Affiliation.objects.filter(person=existing, member_group=group, ended_at__isnull=True).exists():
                 raise Conflict(f"You are already in {group.name}.")
+        newly_joined = existing is None or not existing.is_active
         person = _joining(existing, coalition=coalition, user=actor, name=actor.display_name)
         if group is None:
             person.is_individual_member = True
+        if newly_joined and group is not None and group.counts_from is not None and group.counts_from > now:
+            person.counts_from = group.counts_from  # joining a group still in induction: counted when it is
         person.save()
         if group is not None:
             Affiliation.objects.create(person=person, member_group=group, is_delegate=invitation.as_delegate)
