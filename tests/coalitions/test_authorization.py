@@ -126,14 +126,8 @@ CASES: list[Case] = [
         {"coordinator"},
         prepare_invitation,
     ),
-    (
-        "decide_application",
-        lambda w, a: actions.decide_application(
-            actor=a, application=Application.objects.get(coalition=w.coalition, status="pending"), admit=True
-        ),
-        {"coordinator"},
-        prepare_application,
-    ),
+    # Deciding an application is no one's action: it is a decision of kind "admit a member", whose authorization
+    # is tested with the constitution (tests/agreements).
     (
         "submit_application",
         lambda w, a: actions.submit_application(

@@ -1,5 +1,5 @@
 """Joining and leaving, as the guide asks: anyone may leave at any time, leaving never deletes history, and the
-admission step is one action that says why it refused."""
+admission is settled by the coalition's decision (accord.agreements), which says why."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from accord.coalitions import actions, queries
@@ -228,6 +229,7 @@ def test_email_invitations_are_sent_after_commit(world: World, django_capture_on
 def test_an_application_is_admitted_as_a_group_with_the_applicant_as_delegate(
     world: World, django_capture_on_commit_callbacks
 ) -> None:
+    """Admission is the coalition's decision (accord.agreements); settle_application is what that decision calls."""
     applicant = make_user("Sol")
     application = actions.submit_application(
         actor=applicant,
@@ -241,41 +243,46 @@ def test_an_application_is_admitted_as_a_group_with_the_applicant_as_delegate(
     assert application.answers == [{"question": "Why join?", "answer": "We clean the Aire"}]
     with pytest.raises(Conflict):
         actions.submit_application(actor=applicant, coalition=world.coalition, kind="individual", answers=["x"])
+    counts_from = timezone.now() + timedelta(days=14)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.decide_application(actor=world.coordinator, application=application, admit=True)
+        actions.settle_application(
+            application=application, admit=True, reason="decided in “Admit Aire Rivers”", counts_from=counts_from
+        )
     application.refresh_from_db()
     assert application.status == "admitted" and application.member_group.name == "Aire Rivers"
     assert application.member_group.size == 25
+    assert application.member_group.counts_from == counts_from
+    assert application.person.counts_from == counts_from
+    assert application.decision_reason == "decided in “Admit Aire Rivers”"
     standing = standing_in(applicant, world.coalition)
     assert standing.role == Role.MEMBER and standing.delegate_of == {application.member_group.pk}
     assert mail.outbox[-1].to == ["sol@example.org"]
     assert "has been accepted" in mail.outbox[-1].body
-    with pytest.raises(Conflict):
-        actions.decide_application(actor=world.coordinator, application=application, admit=False, reason="x")
+    event = AuditEvent.objects.get(coalition=world.coalition, verb="application.admitted")
+    assert event.actor_name == "Accord"
+    # Settling again (a second decision, a retry) changes nothing: the application is no longer pending.
+    before = snapshot()
+    again = actions.settle_application(application=application, admit=False, reason="x")
+    assert again.status == "admitted"
+    assert snapshot() == before
 
 
-def test_declining_needs_a_reason_the_applicant_reads(world: World) -> None:
+def test_declining_records_the_reason_the_applicant_reads(world: World) -> None:
     applicant = make_user("Sol")
     application = actions.submit_application(
         actor=applicant, coalition=world.coalition, kind="individual", answers=["I care"]
     )
-    before = snapshot()
-    with pytest.raises(Invalid) as refusal:
-        actions.decide_application(actor=world.coordinator, application=application, admit=False, reason=" ")
-    assert refusal.value.field == "reason"
-    assert snapshot() == before
-    actions.decide_application(
-        actor=world.coordinator,
-        application=application,
-        admit=False,
-        reason="We only admit groups from the river towns.",
-    )
+    actions.settle_application(application=application, admit=False, reason="Not admitted: 1 block, allowed 0.")
     application.refresh_from_db()
-    assert (application.status, application.decision_reason) == (
-        "declined",
-        "We only admit groups from the river towns.",
-    )
+    assert (application.status, application.decision_reason) == ("declined", "Not admitted: 1 block, allowed 0.")
+    assert application.decided_at is not None
     assert standing_in(applicant, world.coalition).role == Role.OUTSIDER
+    assert AuditEvent.objects.filter(coalition=world.coalition, verb="application.declined").count() == 1
+
+
+def test_no_one_decides_an_application_directly(world: World) -> None:
+    """The coordinator's decide_application is gone: admission is a decision under the coalition's rule."""
+    assert not hasattr(actions, "decide_application")
 
 
 def test_applications_answer_every_question(world: World) -> None:
@@ -305,8 +312,9 @@ def test_admitting_a_group_whose_name_was_taken_meanwhile_writes_nothing(world: 
     )
     actions.add_member_group(actor=world.coordinator, coalition=world.coalition, name="York", size=9)
     before = snapshot()
-    with pytest.raises(Conflict):
-        actions.decide_application(actor=world.coordinator, application=application, admit=True)
+    with pytest.raises(Conflict) as taken, transaction.atomic():  # as the decision's effect runs it
+        actions.settle_application(application=application, admit=True, reason="decided in “Admit York”")
+    assert taken.value.field == "group_name"
     assert snapshot() == before
     assert Application.objects.get(pk=application.pk).status == "pending"
 
@@ -502,5 +510,5 @@ def test_the_decision_goes_to_the_account_that_applied(world: World, django_capt
         contact_email="someone.else@example.org",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        actions.decide_application(actor=world.coordinator, application=application, admit=False, reason="Not now")
+        actions.settle_application(application=application, admit=False, reason="Not now")
     assert [message.to for message in mail.outbox] == [["olu@example.org"]]

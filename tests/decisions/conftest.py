@@ -39,6 +39,10 @@ from accord.decisions.models import (
 from tests.coalitions.conftest import join_group, make_user
 
 REASON = "It breaks our agreement on safety."
+NOT_ELIGIBLE = (
+    "You are not eligible in this round: it counts those who were members, past their induction period, when it "
+    "opened (and not the member a request to leave concerns, where the constitution says so)."
+)
 
 
 @dataclass
@@ -138,6 +142,16 @@ def add_kind(world: World, key: str, rule: dict[str, Any], *, scope: str = "coal
         rule=rule,
         scope=scope,
     )
+
+
+# Counted like admissions (member groups and individual members, consensus minus one, quorum 1/3). Admission
+# proposals themselves open only from an application (accord.agreements), so tests of counting use this kind.
+MIXED_RULE = {"method": "consensus", "unit": "groups_and_individuals", "blocks_allowed": 1, "quorum": "1/3"}
+
+
+def add_mixed_kind(world: World) -> DecisionKind:
+    """A kind named "Members and groups", counted by member groups and individual members."""
+    return add_kind(world, "members_and_groups", MIXED_RULE)
 
 
 def current_round(proposal: Proposal) -> Round:

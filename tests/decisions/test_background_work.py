@@ -18,7 +18,7 @@ from accord.coalitions import actions as coalition_actions
 from accord.coalitions.models import AuditEvent
 from accord.decisions import actions, tasks
 
-from .conftest import World, current_round, open_proposal, travel
+from .conftest import World, add_mixed_kind, current_round, open_proposal, travel
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 CLOSE = "accord.decisions.tasks.close_round_when_due"
@@ -81,7 +81,7 @@ def test_the_tasks_remind_then_close_the_round(
         is_individual_member=True,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        proposal = open_proposal(world, kind="admit_member", title="Admit Selby Floods")
+        proposal = open_proposal(world, kind=add_mixed_kind(world), title="Admit Selby Floods")
     round_ = current_round(proposal)
     actions.record_stance(actor=world.delegate, proposal=proposal, position="agree")  # Leeds Action has responded
     remind, close = (
@@ -100,7 +100,7 @@ def test_the_tasks_remind_then_close_the_round(
         assert message["Subject"] == "Closing soon: Admit Selby Floods (River Towns)"
         assert "\n".join(smtp_sink.body(message).strip().splitlines()) == (
             f'"Admit Selby Floods" closes at {closes}, and your response (or your group\'s) is not in yet.\n\n'
-            f'It is decided as "Admit a member". Read it and respond here:\n{link}\n\n'
+            f'It is decided as "Members and groups". Read it and respond here:\n{link}\n\n'
             "You receive this because you are eligible in this decision in River Towns on Accord."
         )
 

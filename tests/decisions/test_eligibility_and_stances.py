@@ -11,7 +11,17 @@ from accord.decisions import actions, queries
 from accord.decisions.models import EligibleUnit, Stance
 from accord.errors import Invalid, NotAllowed
 
-from .conftest import REASON, World, add_kind, current_round, group_key, open_proposal, snapshot
+from .conftest import (
+    NOT_ELIGIBLE,
+    REASON,
+    World,
+    add_kind,
+    add_mixed_kind,
+    current_round,
+    group_key,
+    open_proposal,
+    snapshot,
+)
 
 
 def eligible(proposal) -> list[tuple[str, str, int, str]]:
@@ -34,7 +44,7 @@ def test_a_people_counted_round_lists_every_current_member(world: World) -> None
     ]
     assert current_round(proposal).eligible_count == 5
     event = AuditEvent.objects.filter(coalition=world.coalition, verb="proposal.opened").get()
-    assert event.data == {"rule": proposal.rule, "eligible": 5}
+    assert event.data == {"rule": proposal.rule, "eligible": 5, "effect": ""}
     assert event.actor_name == "Mo"
 
 
@@ -47,7 +57,7 @@ def test_a_groups_counted_round_lists_the_member_groups(world: World) -> None:
 
 
 def test_groups_and_individuals_adds_members_of_no_group(world: World) -> None:
-    proposal = open_proposal(world, kind="admit_member")
+    proposal = open_proposal(world, kind=add_mixed_kind(world))
     assert eligible(proposal) == [
         (world.key(world.coordinator), "Ana", 1, ""),
         (group_key(world.other_group), "Hull Heat", 3, ""),
@@ -82,9 +92,7 @@ def test_affected_groups_decide_alone(world: World) -> None:
     with pytest.raises(NotAllowed) as refusal:  # Pat's group is not affected
         actions.record_stance(actor=world.other_delegate, proposal=by_people, position="agree")
     assert snapshot() == before
-    assert refusal.value.message == (
-        "You are not eligible in this round (it counts those who were members when it opened)."
-    )
+    assert refusal.value.message == (NOT_ELIGIBLE)
 
 
 def test_a_group_that_leaves_mid_round_stays_counted(world: World) -> None:
@@ -123,7 +131,7 @@ def test_a_member_of_a_groups_counted_proposal_is_sent_to_their_delegate(world: 
 
 
 def test_a_group_member_under_groups_and_individuals_is_sent_to_their_delegate(world: World) -> None:
-    proposal = open_proposal(world, kind="admit_member")
+    proposal = open_proposal(world, kind=add_mixed_kind(world))
     before = snapshot()
     before = snapshot()
     with pytest.raises(NotAllowed) as refusal:

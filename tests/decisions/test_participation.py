@@ -8,7 +8,7 @@ from accord.coalitions import actions as coalition_actions
 from accord.decisions import actions, queries
 from accord.decisions.queries import Participation
 
-from .conftest import World, close, current_round, group_key, in_days, open_proposal
+from .conftest import World, add_mixed_kind, close, current_round, group_key, in_days, open_proposal
 
 
 def closed_with(world: World, title: str, days: int, *responders: str) -> None:
@@ -73,7 +73,7 @@ def test_addresses_of_those_not_responded_are_people_with_accounts_and_delegates
         email="ida@example.org",
         is_individual_member=True,
     )
-    mixed = open_proposal(world, kind="admit_member", title="Admit Selby")
+    mixed = open_proposal(world, kind=add_mixed_kind(world), title="Admit Selby")
     assert [unit.key for unit in queries.not_responded(world.member, mixed, current_round(mixed))] == [
         world.key(world.coordinator),
         group_key(world.other_group),

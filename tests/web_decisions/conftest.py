@@ -47,3 +47,15 @@ def open_proposal(demo: Any) -> Callable[..., Proposal]:
         )
 
     return make
+
+
+@pytest.fixture
+def draft_table(demo: Any) -> Any:
+    """The demo coalition as if its founding decision had not yet passed, for the pages that edit the decision
+    table and the agreed weights: those edits are for founders preparing the draft (once the constitution is
+    adopted the table changes only by amendment, tested in tests/agreements and tests/web_constitution)."""
+    from accord.coalitions.models import Coalition
+
+    Coalition.objects.filter(pk=demo.coalition.pk).update(constitution_adopted_at=None)
+    demo.coalition.refresh_from_db()
+    return demo

@@ -47,7 +47,7 @@ def test_position_radios_are_linked_to_the_groups_error_and_marked_invalid(demo,
     assert summary.find("a", href=f"#id_{key}-position_legend").text == "Choose your stance."
 
 
-def test_fist_to_five_radios_are_linked_to_the_groups_error(demo, client_for, open_proposal) -> None:
+def test_fist_to_five_radios_are_linked_to_the_groups_error(demo, draft_table, client_for, open_proposal) -> None:
     actions.set_decision_kind(
         actor=demo.coordinator, coalition=demo.coalition, key="fist", name="Fist to five",
         rule={"method": "fist_to_five", "unit": "people"},
@@ -76,7 +76,7 @@ def test_the_stance_forms_error_summary_heading_sits_below_the_forms_heading(dem
     assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:], strict=False)), levels
 
     # Counted by member groups, the delegate answers under "For Leeds Climate Action, as its delegate" (<h3>).
-    groups = open_proposal(key="amend_constitution", actor=demo.coordinator)
+    groups = open_proposal(key="budget_and_strategy", actor=demo.coordinator)
     group_key = f"g{demo.delegate_group.pk}"
     response = client_for(demo.delegate).post(
         url(demo, f"decisions/{groups.pk}/stance/"), {"unit": group_key, f"{group_key}-position": "block"}
@@ -90,7 +90,7 @@ def test_the_stance_forms_error_summary_heading_sits_below_the_forms_heading(dem
     assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:], strict=False)), levels
 
 
-def test_a_refused_weight_has_an_error_summary_and_keeps_the_tables_hint(demo, client_for) -> None:
+def test_a_refused_weight_has_an_error_summary_and_keeps_the_tables_hint(demo, draft_table, client_for) -> None:
     group = demo.delegate_group
     response = client_for(demo.coordinator).post(
         url(demo, "decision-kinds/weights/"), {"member_group": group.pk, "weight": "lots"}

@@ -48,7 +48,7 @@ def kind_as_json(rule_json: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("rule_json", "message"), [(DEEP, TOO_DEEP), (LONG_NUMBER, TOO_LONG)])
-def test_the_rule_editor_refuses_json_python_cannot_read(demo, client_for, rule_json, message) -> None:
+def test_the_rule_editor_refuses_json_python_cannot_read(demo, draft_table, client_for, rule_json, message) -> None:
     before = stored()
     client = client_for(demo.coordinator)
     for path in ("decision-kinds/new/", f"decision-kinds/{kind(demo, 'meeting_conduct').pk}/edit/"):
@@ -74,7 +74,7 @@ def test_the_simulator_refuses_json_python_cannot_read(demo, client_for, field, 
     assert field_error(parse(response.content), f"id_{field}").startswith(message)
 
 
-def test_a_member_group_named_by_a_digit_that_is_not_ascii_is_no_group(demo, client_for) -> None:
+def test_a_member_group_named_by_a_digit_that_is_not_ascii_is_no_group(demo, draft_table, client_for) -> None:
     before = stored()
     client = client_for(demo.coordinator)
     for given in ("²", "١", "9" * 5000):

@@ -84,7 +84,7 @@ def test_facilitator_rows_say_only_recorded_while_positions_are_hidden(demo, cli
     assert not live.find_all("p", id="facilitate-hidden")
 
 
-def test_the_pages_count_by_the_rule_that_decides_the_round(demo, client_for, open_proposal) -> None:
+def test_the_pages_count_by_the_rule_that_decides_the_round(demo, draft_table, client_for, open_proposal) -> None:
     fallback_to_groups = {
         "method": "consensus",
         "unit": "people",

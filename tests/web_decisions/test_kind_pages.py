@@ -50,7 +50,7 @@ def test_every_member_reads_each_kind_with_its_rule_in_plain_words(demo, client_
 
 
 def test_a_coordinator_changes_a_kind_from_the_fields_and_open_proposals_keep_their_rule(
-    demo, client_for, open_proposal
+    demo, draft_table, client_for, open_proposal
 ) -> None:
     target = kind(demo, "name_and_shared_accounts")
     proposal = open_proposal(key="name_and_shared_accounts", actor=demo.coordinator)
@@ -83,7 +83,7 @@ def test_a_coordinator_changes_a_kind_from_the_fields_and_open_proposals_keep_th
     assert proposal.rule["threshold"] == "9/10"
 
 
-def test_a_nested_rule_error_is_shown_with_its_path_and_nothing_changes(demo, client_for) -> None:
+def test_a_nested_rule_error_is_shown_with_its_path_and_nothing_changes(demo, draft_table, client_for) -> None:
     target = kind(demo, "amend_constitution")
     client = client_for(demo.coordinator)
     path = url(demo, f"decision-kinds/{target.pk}/edit/")
@@ -115,7 +115,7 @@ def test_a_nested_rule_error_is_shown_with_its_path_and_nothing_changes(demo, cl
     assert table() == before
 
 
-def test_a_coordinator_adds_a_kind_as_json(demo, client_for) -> None:
+def test_a_coordinator_adds_a_kind_as_json(demo, draft_table, client_for) -> None:
     rule = {"method": "fist_to_five", "unit": "people", "fist_to_five": {"block_at_or_below": 0}}
     response = client_for(demo.coordinator).post(
         url(demo, "decision-kinds/new/"),
@@ -128,7 +128,7 @@ def test_a_coordinator_adds_a_kind_as_json(demo, client_for) -> None:
     assert added.rule == rule_to_json(parse_rule(rule))
 
 
-def test_only_coordinators_change_the_table(demo, client_for) -> None:
+def test_only_coordinators_change_the_table(demo, draft_table, client_for) -> None:
     target = kind(demo, "meeting_conduct")
     before = table()
     for user in (demo.member, demo.delegate):
@@ -159,7 +159,7 @@ def test_an_empty_table_offers_coordinators_the_default_one(db, demo, client_for
 # --- agreed weights -----------------------------------------------------------------------------------------------
 
 
-def test_coordinators_set_agreed_weights_and_members_read_them(demo, client_for) -> None:
+def test_coordinators_set_agreed_weights_and_members_read_them(demo, draft_table, client_for) -> None:
     client = client_for(demo.coordinator)
     path = url(demo, "decision-kinds/weights/")
     group = demo.delegate_group
@@ -240,7 +240,7 @@ def test_ballots_for_simulation_are_anonymised_and_never_secret(demo, open_propo
     from accord.decisions import queries
     from accord.errors import Conflict, NotAllowed
 
-    proposal = open_proposal(key="amend_constitution", actor=demo.coordinator)
+    proposal = open_proposal(key="budget_and_strategy", actor=demo.coordinator)
     actions.record_stance(actor=demo.delegate, proposal=proposal, position="block", reason="Leeds says no")
     round_ = Round.objects.get(proposal=proposal)
     with pytest.raises(Conflict):

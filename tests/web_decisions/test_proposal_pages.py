@@ -229,11 +229,13 @@ def test_without_the_zone_the_closing_time_is_read_as_utc_or_by_offset(demo, cli
 
 
 def test_the_new_proposal_form_shows_each_kinds_rule_and_says_how_times_are_read(demo, client_for) -> None:
-    consensus = kind(demo, "amend_constitution")
+    consensus = kind(demo, "budget_and_strategy")
     document = page(client_for(demo.member).get(url(demo, f"decisions/new/?kind={consensus.pk}")))
     select = document.find("select", name="kind")
     chosen = [option for option in select.find_all("option") if "selected" in option.attrs]
-    assert [option.text for option in chosen] == ["Amend the constitution"]
+    assert [option.text for option in chosen] == ["Budget and strategy"]
+    offered = {option.text for option in select.find_all("option")}
+    assert not offered & {"Amend the constitution", "Admit a member", "Ask a member to leave"}  # opened elsewhere
     assert chosen[0].attrs["data-rule"].startswith("Consensus of member groups")
     assert document.find(id="kind-rule").text.startswith("Rule: Consensus of member groups")
     assert "Choosing between options" in document.find("details", class_="kinds-list").text
@@ -371,7 +373,7 @@ def test_a_member_gives_then_changes_a_stance_and_the_history_keeps_both(demo, c
 
 
 def test_a_block_needs_a_reason_shown_beside_the_field(demo, client_for, open_proposal) -> None:
-    proposal = open_proposal(key="amend_constitution", actor=demo.coordinator)
+    proposal = open_proposal(key="budget_and_strategy", actor=demo.coordinator)
     client = client_for(demo.delegate)
     key = f"g{demo.delegate_group.pk}"
     before = stored()
@@ -395,7 +397,7 @@ def test_a_block_needs_a_reason_shown_beside_the_field(demo, client_for, open_pr
 
 
 def test_delegates_respond_for_their_group_and_members_are_told_who_does(demo, client_for, open_proposal) -> None:
-    proposal = open_proposal(key="amend_constitution", actor=demo.coordinator)
+    proposal = open_proposal(key="budget_and_strategy", actor=demo.coordinator)
     delegate_page = page(client_for(demo.delegate).get(url(demo, f"decisions/{proposal.pk}/")))
     unit = delegate_page.find(id=f"unit-g{demo.delegate_group.pk}")
     assert unit.find("h3").text == "For Leeds Climate Action, as its delegate"
@@ -547,7 +549,7 @@ def test_a_ranking_is_given_with_one_select_per_rank_and_mistakes_show_beside_th
     assert (current.position, current.choice) == ("abstain", None)
 
 
-def test_dots_are_numbers_per_option_within_the_total(demo, client_for, open_proposal) -> None:
+def test_dots_are_numbers_per_option_within_the_total(demo, draft_table, client_for, open_proposal) -> None:
     actions.set_decision_kind(
         actor=demo.coordinator, coalition=demo.coalition, key="priorities", name="Priorities",
         rule={"method": "dots", "unit": "people", "dots": 5},

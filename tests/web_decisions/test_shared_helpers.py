@@ -103,7 +103,7 @@ def test_a_stance_in_words() -> None:
     assert status_words("needs_discussion") == "Needs discussion"
 
 
-def test_one_stance_reads_the_same_on_every_page(demo, client_for, open_proposal) -> None:
+def test_one_stance_reads_the_same_on_every_page(demo, draft_table, client_for, open_proposal) -> None:
     actions.set_decision_kind(
         actor=demo.coordinator, coalition=demo.coalition, key="fist", name="Fist to five",
         rule={"method": "fist_to_five", "unit": "people"},
@@ -137,7 +137,7 @@ def test_one_stance_reads_the_same_on_every_page(demo, client_for, open_proposal
     assert history.find("ol", class_="plain-list history").find("strong").text == "Score 4 of 5"
 
 
-def test_the_proposal_page_and_the_projector_count_the_same_rows(demo, client_for, open_proposal) -> None:
+def test_the_proposal_page_and_the_projector_count_the_same_rows(demo, draft_table, client_for, open_proposal) -> None:
     actions.set_decision_kind(
         actor=demo.coordinator, coalition=demo.coalition, key="fist", name="Fist to five",
         rule={"method": "fist_to_five", "unit": "people"},
@@ -161,7 +161,7 @@ def test_the_proposal_page_and_the_projector_count_the_same_rows(demo, client_fo
 
 
 def test_count_rows_show_weights_only_under_weighted_rules(demo, open_proposal) -> None:
-    proposal = open_proposal(key="amend_constitution", actor=demo.coordinator)
+    proposal = open_proposal(key="budget_and_strategy", actor=demo.coordinator)
     round_ = Round.objects.get(proposal=proposal)
     outcome = queries.tally_round(proposal, round_)
     equal = count_rows(outcome, queries.frozen_rule(proposal), eligible=round_.eligible_count)
