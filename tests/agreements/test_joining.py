@@ -14,7 +14,7 @@ from accord.coalitions import actions as coalition_actions
 from accord.coalitions.models import Affiliation, Application, AuditEvent, MemberGroup, Person
 from accord.decisions import actions as decision_actions
 from accord.decisions.models import Status
-from accord.errors import Conflict, Invalid
+from accord.errors import Conflict, Invalid, NotAllowed
 from tests.coalitions.conftest import make_user
 
 from .conftest import World, decide, eligible_keys, group_key, in_days, snapshot
@@ -161,14 +161,18 @@ def test_withdrawing_the_application_withdraws_its_decision(adopted: World) -> N
     assert proposal.rounds.get().status == Status.WITHDRAWN
 
 
-def test_withdrawing_the_decision_declines_the_application(adopted: World) -> None:
+def test_no_one_but_the_applicant_can_withdraw_an_admission_decision(adopted: World) -> None:
+    """Withdrawing it would decline the applicant: one coordinator's say, which admission by decision replaces."""
     world = adopted
     application = apply(world)
     proposal = application.admission.proposal
-    decision_actions.withdraw_proposal(actor=world.coordinator, proposal=proposal, reason="Spam")
+    before = snapshot()
+    with pytest.raises(NotAllowed, match="only the applicant can withdraw it"):
+        decision_actions.withdraw_proposal(actor=world.coordinator, proposal=proposal, reason="Spam")
+    assert snapshot() == before
     application.refresh_from_db()
-    assert application.status == Application.Status.DECLINED
-    assert application.decision_reason == "The admission decision was withdrawn: Spam"
+    proposal.refresh_from_db()
+    assert (application.status, proposal.status) == (Application.Status.PENDING, Status.OPEN)
 
 
 def test_a_group_name_taken_meanwhile_leaves_the_admission_not_applied(adopted: World) -> None:
@@ -178,9 +182,12 @@ def test_a_group_name_taken_meanwhile_leaves_the_admission_not_applied(adopted: 
     coalition_actions.add_member_group(actor=world.coordinator, coalition=world.coalition, name="Selby Rivers", size=3)
     decide(world, proposal)
     assert proposal.status == Status.NOT_APPLIED
-    assert "Selby Rivers" in proposal.effect_note
+    assert proposal.effect_note == (
+        "A member group called Selby Rivers joined meanwhile; apply again under another name."
+    )
     application.refresh_from_db()
-    assert application.status == Application.Status.PENDING
+    assert application.status == Application.Status.DECLINED
+    assert application.decision_reason == f"Not admitted: {proposal.effect_note}"
     assert MemberGroup.objects.filter(coalition=world.coalition, name="Selby Rivers").count() == 1
     assert SignOn.objects.filter(member_group__name="Selby Rivers").count() == 0
 

@@ -117,7 +117,9 @@ def test_found_a_coalition(api, outsider):
     assert list(AuditEvent.objects.filter(coalition=coalition).order_by("pk").values_list("verb", flat=True)) == [
         "coalition.created",
         "decision_kind.adopted_defaults",
+        "constitution.drafted",  # founding seeds the draft constitution (accord.agreements.actions.found_coalition)
     ]
+    assert coalition.constitution_adopted_at is None
 
 
 def test_get_a_coalition_anonymously_shows_the_public_basics_only(api, demo):

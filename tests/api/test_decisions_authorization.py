@@ -24,8 +24,10 @@ from accord.demo import Demo
 from .conftest import assert_error, snapshot
 from .test_authorization import persona
 from .test_decisions_api import (  # noqa: F401  (no_demo_proposals: a fixture, used here too)
+    COUNTED_GROUPS,
+    COUNTED_PEOPLE,
     GROUPS,
-    PEOPLE,
+    as_draft,
     base,
     blocked_proposal,
     iso,
@@ -98,6 +100,8 @@ def kind_changed(demo: Demo, who: str, row: DecisionKind, body: dict[str, Any]) 
 
 
 def no_kinds(demo: Demo) -> None:
+    """A coalition from before decisions existed: no kinds, and a constitution not yet adopted."""
+    as_draft(demo)
     DecisionKind.objects.filter(coalition=demo.coalition).delete()  # its proposals are gone: no_demo_proposals
 
 
@@ -115,7 +119,7 @@ def weight_set(demo: Demo, who: str, _: Any, body: dict[str, Any]) -> None:
 def proposal_opened(demo: Demo, who: str, _: Any, body: dict[str, Any]) -> None:
     proposal = Proposal.objects.get(pk=body["id"])
     assert (proposal.author, proposal.title, proposal.status) == (person_of(demo, who), "Meet on Tuesdays", "open")
-    assert (body["author_name"], body["round"]["eligible_count"]) == (name_of(who), PEOPLE)
+    assert (body["author_name"], body["round"]["eligible_count"]) == (name_of(who), COUNTED_PEOPLE)
     assert body["my_units"] == [
         {"unit": key_of(person_of(demo, who)), "label": name_of(who), "kind": "person", "stance": None}
     ]
@@ -129,7 +133,12 @@ def withdrawn(demo: Demo, who: str, proposal: Proposal, body: dict[str, Any]) ->
 
 def next_round(demo: Demo, who: str, proposal: Proposal, body: dict[str, Any]) -> None:
     proposal.refresh_from_db()
-    assert (proposal.round_number, proposal.status, body["number"], body["eligible_count"]) == (2, "open", 2, GROUPS)
+    assert (proposal.round_number, proposal.status, body["number"], body["eligible_count"]) == (
+        2,
+        "open",
+        2,
+        COUNTED_GROUPS,
+    )
     assert Round.objects.get(proposal=proposal, number=2).opened_by == person_of(demo, who)
 
 
@@ -155,7 +164,13 @@ def meeting_proposal(demo: Demo) -> Proposal:
 
 
 def groups_proposal(demo: Demo) -> Proposal:
-    return open_proposal(demo, "amend_constitution", title="Add a safeguarding policy")
+    return open_proposal(demo, "budget_and_strategy", title="Set next year's budget")
+
+
+def draft_kind(demo: Demo) -> DecisionKind:
+    """The meeting-conduct kind, with the demo's constitution back to a draft so that kinds may change directly."""
+    as_draft(demo)
+    return kind(demo, "meeting_conduct")
 
 
 def proposal_path(tail: str) -> Callable[[Demo, Proposal], str]:
@@ -178,6 +193,7 @@ WRITES = [
             "coordinator": 201,
         },
         kind_added,
+        prepare=as_draft,
     ),
     Write(
         "update_decision_kind",
@@ -194,7 +210,7 @@ WRITES = [
             "coordinator": 200,
         },
         kind_changed,
-        prepare=lambda demo: kind(demo, "meeting_conduct"),
+        prepare=draft_kind,
     ),
     Write(
         "adopt_default_decision_kinds",
@@ -222,6 +238,7 @@ WRITES = [
             "coordinator": 200,
         },
         weight_set,
+        prepare=as_draft,
     ),
     Write(
         "open_proposal",
@@ -407,11 +424,11 @@ def sees_the_history(demo: Demo, who: str, proposal: Proposal, body: dict[str, A
 
 
 def sees_who_has_not_responded(demo: Demo, who: str, proposal: Proposal, body: dict[str, Any]) -> None:
-    assert body["count"] == PEOPLE - 2
+    assert body["count"] == COUNTED_PEOPLE - 2
 
 
 def sees_every_eligible_unit(demo: Demo, who: str, proposal: Proposal, body: dict[str, Any]) -> None:
-    assert body["count"] == PEOPLE
+    assert body["count"] == COUNTED_PEOPLE
 
 
 READS = [

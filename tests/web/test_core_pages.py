@@ -137,6 +137,9 @@ def test_the_coalition_nav_shows_only_what_the_viewer_may_use(demo, client_for) 
         "Member groups",
         "People",
         "Decisions",
+        "Constitution",
+        "Red lines",
+        "Induction",
         "Audit log",
     ]
     assert nav_links(client_for(demo.delegate).get(url(demo))) == [
@@ -144,6 +147,9 @@ def test_the_coalition_nav_shows_only_what_the_viewer_may_use(demo, client_for) 
         "Member groups",
         "People",
         "Decisions",
+        "Constitution",
+        "Red lines",
+        "Induction",
         "Invitations",
         "Audit log",
     ]
@@ -152,6 +158,9 @@ def test_the_coalition_nav_shows_only_what_the_viewer_may_use(demo, client_for) 
         "Member groups",
         "People",
         "Decisions",
+        "Constitution",
+        "Red lines",
+        "Induction",
         "Applications",
         "Invitations",
         "Audit log",
@@ -235,7 +244,7 @@ def test_a_member_sees_groups_people_activity_and_their_own_standing(demo, clien
     activity = document.find("section", aria_labelledby="activity-heading").find("ul").find_all("li")
     assert len(activity) == 10
     newest = AuditEvent.objects.filter(coalition=demo.coalition).order_by("-created_at", "-id").first()
-    assert newest.verb == "stance.recorded"  # the demo's decisions came last
+    assert newest.verb == "red_line.flagged"  # the demo ends by flagging a proposal that touches a red line
     assert activity[0].text.startswith(f"{newest.actor_name} {newest.summary}")
     assert "Coordinating" not in text and "applications waiting" not in text
 

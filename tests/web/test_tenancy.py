@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from accord.accounts.actions import create_user
+from accord.agreements.models import RedLine
 from accord.coalitions import actions
 from accord.coalitions.models import Affiliation, Application, Coalition, Invitation, MemberGroup, Person
 from tests.web_membership.conftest import snapshot
@@ -27,6 +28,7 @@ class Elsewhere:
     affiliation: Affiliation
     invitation: Invitation
     application: Application
+    red_line: RedLine
 
 
 @pytest.fixture
@@ -47,6 +49,7 @@ def elsewhere(demo) -> Elsewhere:
         affiliation=Affiliation.objects.get(person=person),
         invitation=invitation,
         application=application,
+        red_line=RedLine.objects.create(coalition=coalition, member_group=group, text="No fossil money."),
     )
 
 
@@ -67,8 +70,11 @@ ROUTES = [
     ("get", "affiliations/{affiliation}/end/", None),
     ("post", "affiliations/{affiliation}/end/", {"reason": "Gone"}),
     ("get", "applications/{application}/", None),
-    ("post", "applications/{application}/", {"decision": "admit", "reason": ""}),
     ("post", "applications/{application}/withdraw/", {}),
+    ("get", "red-lines/{red_line}/edit/", None),
+    ("post", "red-lines/{red_line}/edit/", {"text": "Changed"}),
+    ("post", "red-lines/{red_line}/withdraw/", {}),
+    ("post", "groups/{group}/red-lines/confirm/", {}),
     ("get", "invitations/{invitation}/revoke/", None),
     ("post", "invitations/{invitation}/revoke/", {}),
     ("get", "invitations/?person={person}", None),
@@ -85,6 +91,7 @@ def _fill(text: str, demo, elsewhere: Elsewhere) -> str:
         affiliation=elsewhere.affiliation.pk,
         invitation=elsewhere.invitation.pk,
         application=elsewhere.application.pk,
+        red_line=elsewhere.red_line.pk,
         demo_group=demo.big_group.pk,
     )
 

@@ -71,7 +71,7 @@ def test_choosing_block_marks_the_reason_as_required(demo, sign_in) -> None:
     proposal = actions.open_proposal(
         actor=demo.coordinator,
         coalition=demo.coalition,
-        kind=kind(demo, "amend_constitution"),
+        kind=kind(demo, "budget_and_strategy"),  # consensus of member groups: a block needs a reason
         title="Rotate the spokes",
         text="Spokes rotate every year.",
         closes_at=timezone.now() + timedelta(days=7),

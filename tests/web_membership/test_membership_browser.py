@@ -17,6 +17,7 @@ from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from accord.coalitions.models import Affiliation, Application, MemberGroup, Person
+from tests.web_constitution_membership.deciding import decide
 
 pytestmark = pytest.mark.browser
 
@@ -67,10 +68,13 @@ def test_an_outsider_applies_as_a_group_is_admitted_and_sees_the_group_as_its_de
     page.get_by_label("What the group does").fill("Community solar on Otley's roofs.")
     page.get_by_label("How many people the group represents").fill("27")
     fill_answers(page)
+    page.get_by_role("checkbox", name=re.compile("We sign on to the unity statement")).check()
     page.get_by_role("button", name="Send my application").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Application from Otley Energy Co-op")
     expect(page.get_by_role("status").first).to_contain_text(f"Your application to {NCAN} has been sent.")
     application = Application.objects.get(group_name="Otley Energy Co-op")
+
+    expect(page.locator("#application-status")).to_contain_text("now decides on your application")
 
     coordinator_context = context_for(browser, live_server, demo.coordinator)
     try:
@@ -78,18 +82,18 @@ def test_an_outsider_applies_as_a_group_is_admitted_and_sees_the_group_as_its_de
         coordinator.goto(f"/c/{slug}/applications/")
         coordinator.get_by_role("link", name="Otley Energy Co-op").click()
         expect(coordinator.get_by_role("heading", level=1)).to_have_text("Application from Otley Energy Co-op")
-        coordinator.get_by_role("radio", name=re.compile("Admit: Otley Energy Co-op joins")).check()
-        coordinator.get_by_role("button", name="Record the decision").click()
-        expect(coordinator.locator("main")).to_contain_text(
-            "Admitted. Otley Energy Co-op is now a member group, with Sam Taylor as its delegate."
-        )
+        coordinator.get_by_role("link", name="Go to the admission decision").click()
+        expect(coordinator.get_by_role("heading", level=1)).to_contain_text("Admit Otley Energy Co-op")
     finally:
         coordinator_context.close()
+    # The members decide under the "admit a member" rule, and the round closes.
+    assert decide(application.admission.proposal, "agree").status == "passed"
 
     application.refresh_from_db()
     assert application.status == "admitted"
     page.reload()
     expect(page.locator("#application-status")).to_contain_text("Status: Admitted")
+    expect(page.locator("#counts-from")).to_contain_text("You count in decisions from")
     page.get_by_role("link", name="Go to Otley Energy Co-op’s page").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Otley Energy Co-op")
     expect(page.locator("main")).to_contain_text("Sam Taylor")
@@ -141,38 +145,6 @@ def _tab_until(page: Page, selector: str, limit: int = 80) -> None:
         if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"Tab never reached {selector}")
-
-
-def test_the_decision_form_works_with_the_keyboard_only(page: Page, live_server, demo, sign_in) -> None:
-    application = demo.pending_individual_application
-    sign_in(demo.coordinator)
-    page.goto(f"/c/{demo.coalition.slug}/applications/{application.pk}/")
-    # Decline without a reason first: the error is announced and linked to the reason.
-    _tab_until(page, 'input[name="decision"]')
-    page.keyboard.press("ArrowDown")  # moves to, and checks, "Decline"
-    assert page.evaluate("document.activeElement.value") == "decline"
-    _tab_until(page, "button[type=submit].button:not(.link-button)")
-    expect(page.locator(":focus")).to_have_text("Record the decision")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("alert")).to_contain_text("Enter a reason for declining, which the applicant will read.")
-    application.refresh_from_db()
-    assert application.status == "pending"
-
-    # Now admit, with Tab, Space and Enter only.
-    page.locator("body").focus()
-    _tab_until(page, 'input[name="decision"][value="decline"]')  # the checked radio takes the focus
-    page.keyboard.press("ArrowUp")
-    page.keyboard.press("Space")
-    assert page.evaluate("document.activeElement.value") == "admit"
-    assert page.evaluate("document.activeElement.checked") is True
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.name") == "reason"
-    page.keyboard.type("Welcome, Rajesh.")
-    _tab_until(page, "button[type=submit].button:not(.link-button)")
-    page.keyboard.press("Enter")
-    expect(page.locator("main")).to_contain_text("Admitted. Rajesh Kumar is now an individual member.")
-    application.refresh_from_db()
-    assert (application.status, application.decision_reason) == ("admitted", "Welcome, Rajesh.")
 
 
 def test_the_copy_link_button_copies_the_invitation_link(page: Page, live_server, demo, sign_in) -> None:

@@ -22,7 +22,7 @@ from accord.accounts import actions as account_actions
 from accord.accounts.models import ApiToken, User
 from accord.coalitions import actions
 from accord.coalitions.models import Affiliation, Application, AuditEvent, Invitation, MemberGroup, Person
-from accord.demo import DECLINE_REASON
+from tests.web_constitution_membership.deciding import decide
 from tests.web_membership.conftest import snapshot
 
 QUESTIONS = [
@@ -165,26 +165,31 @@ def test_applications_for_others_show_only_their_own(demo, client_for):
     own = text(client_for(applicant).get(url("applications", slug)))
     assert "Sheffield Tenants for Climate" in own and "Rajesh Kumar" not in own
     member = client_for(demo.member).get(url("applications", slug))
-    assert h1(member) == [f"Your applications to {NCAN}"]
+    assert h1(member) == [f"Applications to join {NCAN}"]
     assert f"You have not applied to {NCAN}." in text(member)
+    # Every member decides on applications: the open admission decisions are listed, each linked.
+    proposal = demo.pending_group_application.admission.proposal
+    assert "Admission decisions open" in text(member)
+    assert f'href="{url("proposal", slug, proposal.pk)}">Admit Sheffield Tenants for Climate</a>' in (
+        member.content.decode()
+    )
     assert client_for(None).get(url("applications", slug))["Location"] == login_redirect(url("applications", slug))
 
 
-def test_application_page_for_the_coordinator_has_the_answers_and_a_decision_form(demo, client_for):
+def test_application_page_for_the_coordinator_has_the_answers_and_a_link_to_the_admission_decision(demo, client_for):
     application = demo.pending_group_application
+    proposal = application.admission.proposal
     response = client_for(demo.coordinator).get(url("application", demo.coalition.slug, application.pk))
     assert response.status_code == 200
     assert h1(response) == ["Application from Sheffield Tenants for Climate"]
     page = text(response)
     for item in application.answers:
         assert f"{item['question']} {item['answer']}" in page
-    assert (
-        "Admit: Sheffield Tenants for Climate joins as a member group, and the applicant becomes its delegate" in page
-    )
-    assert "Needed if you decline, optional if you admit. Kemi Adebayo will read it here and in an email" in page
+    assert f"{NCAN} decides on this application as a “Admit a member” decision, under the rule it agreed:" in page
     html = response.content.decode()
-    assert 'name="decision" value="admit"' in html and 'name="decision" value="decline"' in html
-    assert '<button type="submit" class="button">Record the decision</button>' in html
+    assert f'<a href="{url("proposal", demo.coalition.slug, proposal.pk)}">Go to the admission decision</a>' in html
+    # No coordinator decides alone any more: no admit/decline form, no decision button.
+    assert 'name="decision"' not in html and "Record the decision" not in html
     assert "Withdraw my application" not in html
 
 
@@ -202,8 +207,9 @@ def test_a_declined_applicant_reads_the_reason(demo, client_for):
     response = client_for(declined.applicant).get(url("application", demo.coalition.slug, declined.pk))
     page = text(response)
     assert "Status: Declined" in page
-    assert "The coordinators declined your application." in page
-    assert f"The reason given: {DECLINE_REASON}" in page
+    assert "The coalition decided not to admit your group." in page
+    assert declined.decision_reason.startswith("Not admitted")
+    assert f"What the decision said: {' '.join(declined.decision_reason.split())}" in page
     assert "Withdraw my application" not in page
 
 
@@ -378,14 +384,15 @@ def _refusals(demo: Any) -> list[tuple[str, str, Any, dict[str, Any], int]]:
     member_affiliation = Affiliation.objects.get(person=demo.member_person, ended_at__isnull=True)
     delegate_affiliation = Affiliation.objects.get(person=demo.delegate_person, ended_at__isnull=True)
     answers = {f"answers_{index}": "An answer" for index in range(3)}
-    admit = {"decision": "admit", "reason": ""}
+    admit = {"decision": "admit", "reason": ""}  # the old coordinator's form: the page now takes no POST
     invite = {"email": "", "member_group": str(demo.big_group.pk), "valid_days": "14"}
     return [
         ("join anonymous", url("join", slug), None, {"kind": "individual", **answers}, 302),
         ("decide anonymous", url("application", slug, pending.pk), None, admit, 302),
-        ("decide member", url("application", slug, pending.pk), "member", admit, 404),
-        ("decide delegate", url("application", slug, pending.pk), "delegate", admit, 404),
-        ("decide by the applicant", url("application", slug, pending.pk), "applicant", admit, 403),
+        ("decide member", url("application", slug, pending.pk), "member", admit, 405),
+        ("decide delegate", url("application", slug, pending.pk), "delegate", admit, 405),
+        ("decide by the applicant", url("application", slug, pending.pk), "applicant", admit, 405),
+        ("decide by the coordinator", url("application", slug, pending.pk), "coordinator", admit, 405),
         ("withdraw by the coordinator", url("application_withdraw", slug, pending.pk), "coordinator", {}, 403),
         ("withdraw by a member", url("application_withdraw", slug, pending.pk), "member", {}, 404),
         ("withdraw anonymous", url("application_withdraw", slug, pending.pk), None, {}, 302),
@@ -430,6 +437,7 @@ REFUSAL_NAMES = [
     "decide member",
     "decide delegate",
     "decide by the applicant",
+    "decide by the coordinator",
     "withdraw by the coordinator",
     "withdraw by a member",
     "withdraw anonymous",
@@ -485,27 +493,6 @@ def test_a_token_of_someone_else_cannot_be_revoked(demo, client_for):
 # --- bad input: the message beside the field, nothing written ---------------------------------------------------
 
 
-def test_declining_without_a_reason_asks_for_one_beside_the_reason(demo, client_for):
-    application = demo.pending_group_application
-    before = snapshot()
-    response = client_for(demo.coordinator).post(
-        url("application", demo.coalition.slug, application.pk), {"decision": "decline", "reason": "  "}
-    )
-    assert response.status_code == 422
-    assert field_error(response, "id_reason") == "Enter a reason for declining, which the applicant will read."
-    assert 'href="#id_reason">Enter a reason for declining' in response.content.decode()
-    assert snapshot() == before
-
-
-def test_a_decision_must_be_chosen(demo, client_for):
-    before = snapshot()
-    response = client_for(demo.coordinator).post(
-        url("application", demo.coalition.slug, demo.pending_group_application.pk), {"reason": "Hm"}
-    )
-    assert field_error(response, "id_decision") == "Choose whether to admit or decline this application."
-    assert snapshot() == before
-
-
 def test_missing_answers_and_bad_email_show_beside_their_fields(demo, client_for):
     before = snapshot()
     client = client_for(demo.outsider)
@@ -513,6 +500,7 @@ def test_missing_answers_and_bad_email_show_beside_their_fields(demo, client_for
         url("join", demo.coalition.slug),
         {
             "kind": "individual",
+            "signs_on": "on",
             "contact_email": "sam@",
             "answers_0": "Leeds",
             "answers_1": "",
@@ -526,6 +514,7 @@ def test_missing_answers_and_bad_email_show_beside_their_fields(demo, client_for
         url("join", demo.coalition.slug),
         {
             "kind": "individual",
+            "signs_on": "on",
             "contact_email": "sam@",
             "answers_0": "a",
             "answers_1": "b",
@@ -542,12 +531,13 @@ def test_a_group_application_needs_a_name_and_a_size(demo, client_for):
     before = snapshot()
     answers = {f"answers_{index}": "x" for index in range(3)}
     response = client_for(demo.outsider).post(
-        url("join", demo.coalition.slug), {"kind": "group", "group_name": "", "group_size": "12", **answers}
+        url("join", demo.coalition.slug),
+        {"kind": "group", "group_name": "", "group_size": "12", "signs_on": "on", **answers},
     )
     assert field_error(response, "id_group_name") == "Enter the group's name."
     response = client_for(demo.outsider).post(
         url("join", demo.coalition.slug),
-        {"kind": "group", "group_name": "Otley Energy", "group_size": "many", **answers},
+        {"kind": "group", "group_name": "Otley Energy", "group_size": "many", "signs_on": "on", **answers},
     )
     assert field_error(response, "id_group_size") == (
         "Enter how many people the group represents as a whole number, like 12."
@@ -601,6 +591,7 @@ def test_apply_as_a_group_then_admitted_makes_the_group_with_the_applicant_as_de
             "answers_0": "Otley",
             "answers_1": "Solar skills",
             "answers_2": "Yes",
+            "signs_on": "on",
         },
     )
     application = Application.objects.get(group_name="Otley Energy Co-op")
@@ -611,20 +602,24 @@ def test_apply_as_a_group_then_admitted_makes_the_group_with_the_applicant_as_de
     follow = applicant.get(response["Location"])
     assert "Your application to Northern Climate Action Network has been sent." in text(follow)
 
-    coordinator = client_for(demo.coordinator)
-    response = coordinator.post(url("application", slug, application.pk), {"decision": "admit", "reason": "Welcome!"})
-    assert response.status_code == 302
+    # The coalition decides under its "admit a member" rule: the members agree and the round closes.
+    proposal = decide(application.admission.proposal, "agree")
+    assert proposal.status == "passed"
     application.refresh_from_db()
     assert application.status == "admitted"
     group = MemberGroup.objects.get(name="Otley Energy Co-op", coalition=demo.coalition)
     assert group.size == 27 and group.is_active
+    assert group.counts_from is not None and group.counts_from > timezone.now()
     person = Person.objects.get(coalition=demo.coalition, user=demo.outsider)
     assert list(Affiliation.objects.filter(person=person).values_list("member_group", "is_delegate", "ended_at")) == [
         (group.pk, True, None)
     ]
-    assert "Admitted. Otley Energy Co-op is now a member group, with Sam Taylor as its delegate." in text(
-        coordinator.get(response["Location"])
+    page = text(applicant.get(url("application", slug, application.pk)))
+    assert (
+        "Otley Energy Co-op joined Northern Climate Action Network as a member group, with Sam Taylor as its delegate."
+        in page
     )
+    assert "You count in decisions from" in page
     group_page = applicant.get(url("group", slug, group.pk))
     assert group_page.status_code == 200
     assert "Otley Energy Co-op" in h1(group_page)[0]
@@ -633,26 +628,34 @@ def test_apply_as_a_group_then_admitted_makes_the_group_with_the_applicant_as_de
 def test_apply_as_an_individual_then_withdraw(demo, client_for):
     slug = demo.coalition.slug
     client = client_for(demo.outsider)
-    client.post(url("join", slug), {"kind": "individual", "answers_0": "a", "answers_1": "b", "answers_2": "c"})
+    client.post(
+        url("join", slug),
+        {"kind": "individual", "answers_0": "a", "answers_1": "b", "answers_2": "c", "signs_on": "on"},
+    )
     application = Application.objects.get(applicant=demo.outsider)
+    proposal = application.admission.proposal
+    assert proposal.status == "open"
     response = client.post(url("application_withdraw", slug, application.pk))
     assert response["Location"] == url("application", slug, application.pk)
     application.refresh_from_db()
     assert application.status == "withdrawn"
+    proposal.refresh_from_db()
+    assert proposal.status != "open"  # the admission decision ended with the application
     again = client.post(url("application_withdraw", slug, application.pk), follow=True)
     assert "This application is already withdrawn." in text(again)
 
 
-def test_declining_with_a_reason_shows_it_to_the_applicant(demo, client_for):
+def test_an_admission_decision_that_fails_declines_the_application(demo, client_for):
     slug = demo.coalition.slug
     application = demo.pending_individual_application
-    client_for(demo.coordinator).post(
-        url("application", slug, application.pk), {"decision": "decline", "reason": "We only admit groups."}
-    )
+    proposal = decide(application.admission.proposal, "block", reason="We only admit groups.")
+    assert proposal.status != "passed"
     application.refresh_from_db()
-    assert (application.status, application.decision_reason) == ("declined", "We only admit groups.")
+    assert application.status == "declined"
+    assert application.decision_reason.startswith("Not admitted")
     page = text(client_for(application.applicant).get(url("application", slug, application.pk)))
-    assert "The reason given: We only admit groups." in page
+    assert "Status: Declined" in page
+    assert "The coalition decided not to admit you." in page
 
 
 def test_an_email_invitation_arrives_and_a_new_person_joins_through_it(

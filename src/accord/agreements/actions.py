@@ -50,6 +50,7 @@ from .permissions import (
     may_propose_founding,
     may_rebase,
     may_sign_for_group,
+    may_withdraw_flag,
 )
 
 TITLE_MAX = 200
@@ -386,7 +387,15 @@ def _new_agreement(coalition: Coalition, change: dict[str, Any], *, proposal: Pr
     return agreement
 
 
-def _check_kind_rule(key: str, rule: dict[str, Any]) -> None:
+def _check_kind_rule(key: str, rule: dict[str, Any], scope: str) -> None:
+    if key in EFFECT_KINDS and scope != "coalition":
+        # Their proposals name no affected groups: under that scope none could ever open again, not even the
+        # amendment to undo it.
+        raise Invalid(
+            "Amending the constitution, admitting a member and asking a member to leave concern the whole "
+            "coalition, so they are decided by the whole coalition.",
+            field="change.scope",
+        )
     if key in EFFECT_KINDS and rule.get("method") in OPTION_METHODS:
         raise Invalid(
             "This kind decides yes-or-no questions (a change, an admission, a request to leave), so its rule must "
@@ -445,7 +454,7 @@ def check_change(
             field = error.field or ""
             raise Invalid(error.message, field=f"change.{field}" if field else "change") from error
         key = existing.key if existing else checked["key"]
-        _check_kind_rule(key, checked["rule"])
+        _check_kind_rule(key, checked["rule"], checked["scope"])
         cleaned = {name: checked[name] for name in ("name", "description", "rule", "scope")}
         scope_words = " Decided by the member groups it affects." if cleaned["scope"] == "affected_groups" else ""
         if existing is not None:
@@ -547,6 +556,17 @@ def propose_amendment(
     )
 
 
+def _changed_since(amendment: Amendment) -> bool:
+    """Whether what the amendment changes has moved on from the revision it was drafted on."""
+    if amendment.target == Amendment.Target.AGREEMENT and amendment.agreement is not None:
+        return current_version(amendment.agreement).number != amendment.base_revision
+    if amendment.target == Amendment.Target.DECISION_KIND and amendment.decision_kind is not None:
+        return DecisionKind.objects.get(pk=amendment.decision_kind_id).revision != amendment.base_revision
+    if amendment.target == Amendment.Target.TERMS:
+        return constitution_of(amendment.coalition).revision != amendment.base_revision
+    return False
+
+
 @atomic_action
 def rebase_amendment(
     *, actor: Actor, amendment: Amendment, change: Any, closes_at: datetime, explanation: str = ""
@@ -565,7 +585,7 @@ def rebase_amendment(
         raise Conflict("This amendment has already taken effect.")
     if amendment.proposal.status not in (Status.OPEN, Status.NOT_APPLIED):
         raise Conflict(f"This amendment's proposal is {amendment.proposal.get_status_display().lower()}.")
-    if not amendment.is_stale:
+    if not amendment.is_stale and not _changed_since(amendment):
         raise Conflict("This amendment is not stale: what it changes has not changed since it was proposed.")
     if amendment.decision_kind_id is None and amendment.target == Amendment.Target.DECISION_KIND:
         raise Conflict("The decision kind this amendment changed no longer exists.")
@@ -664,13 +684,13 @@ def apply_to_join(
 
 @atomic_action
 def withdraw_application(*, actor: Actor, application: Application) -> Application:
-    application = coalition_actions.withdraw_application(actor=actor, application=application)
+    # The decision's round first, then the application: the order closing takes them in, so the two never deadlock.
     admission = Admission.objects.filter(application=application).select_related("proposal").first()
-    if admission is not None:
+    if admission is not None and application.applicant_id == getattr(actor, "pk", None):
         decision_actions.end_without_decision(
             proposal=admission.proposal, reason="The applicant withdrew the application."
         )
-    return application
+    return coalition_actions.withdraw_application(actor=actor, application=application)
 
 
 def sign_for(
@@ -969,8 +989,7 @@ def withdraw_red_line_flag(*, actor: Actor, flag: RedLineFlag) -> RedLineFlag:
     )
     coalition = flag.proposal.coalition
     standing = _standing(actor, coalition)
-    own = standing.person is not None and flag.flagged_by_id == standing.person.pk
-    if not (own or may_keep_red_lines(standing, flag.red_line.member_group) or standing.role >= Role.COORDINATOR):
+    if not may_withdraw_flag(standing, flag):
         raise NotAllowed(
             "Only the person who flagged it, a delegate of the group whose red line it is, or a coordinator can "
             "withdraw this flag."

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.coalitions import actions as coalition_actions
-from accord.coalitions.models import Application
+from accord.coalitions.models import Application, MemberGroup
 from accord.decisions import actions as decision_actions
 from accord.decisions.actions import Effect
-from accord.decisions.models import DecisionKind, Proposal, Round, Stance, Status
+from accord.decisions.models import FAILED, DecisionKind, Proposal, Round, Stance, Status
 
 from . import tasks
 from .actions import _new_agreement, constitution_of, current_version, sign_for, versions_to_sign
@@ -195,7 +195,8 @@ def _mark_conflicting_stale(amendment: Amendment, proposal: Proposal) -> None:
             target_key=amendment.target_key,
             applied_at__isnull=True,
             stale_since__isnull=True,
-            proposal__status__in=[Status.OPEN, Status.NOT_APPLIED],
+            # Failed ones too: a next round of a failed amendment must not pass on a text no longer in force.
+            proposal__status__in=[Status.OPEN, Status.NOT_APPLIED, *FAILED],
         )
         .exclude(pk=amendment.pk)
         .select_related("proposal")
@@ -215,9 +216,23 @@ def _mark_conflicting_stale(amendment: Amendment, proposal: Proposal) -> None:
 
 def _admission_blocker(proposal: Proposal) -> str:
     admission = Admission.objects.select_related("application").get(proposal=proposal)
-    if admission.application.status != Application.Status.PENDING:
-        return f"The application is {admission.application.get_status_display().lower()}."
+    application = admission.application
+    if application.status != Application.Status.PENDING:
+        return f"The application is {application.get_status_display().lower()}."
+    if (
+        application.kind == Application.Kind.GROUP
+        and MemberGroup.objects.filter(
+            coalition=proposal.coalition_id, name__iexact=application.group_name, left_at__isnull=True
+        ).exists()
+    ):
+        return f"A member group called {application.group_name} joined meanwhile; apply again under another name."
     return ""
+
+
+def _admission_not_applied(proposal: Proposal, why: str) -> None:
+    """Passed but could not be made: the applicant hears why, rather than waiting on a pending application."""
+    admission = Admission.objects.select_related("application").get(proposal=proposal)
+    coalition_actions.settle_application(application=admission.application, admit=False, reason=f"Not admitted: {why}")
 
 
 def _admit(proposal: Proposal, round_: Round) -> None:
@@ -245,14 +260,6 @@ def _admit(proposal: Proposal, round_: Round) -> None:
             signed_by=application.person,
             signed_by_name=application.applicant_name,
         )
-
-
-def _admission_withdrawn(proposal: Proposal) -> None:
-    admission = Admission.objects.select_related("application").get(proposal=proposal)
-    reason = "The admission decision was withdrawn" + (
-        f": {proposal.withdrawn_reason}" if proposal.withdrawn_reason else "."
-    )
-    coalition_actions.settle_application(application=admission.application, admit=False, reason=reason)
 
 
 def _admission_failed(proposal: Proposal, round_: Round) -> None:
@@ -289,7 +296,10 @@ def register() -> None:
     decision_actions.register_effect(
         "admission",
         Effect(
-            apply=_admit, blocker=_admission_blocker, on_withdrawn=_admission_withdrawn, on_failed=_admission_failed
+            apply=_admit,
+            blocker=_admission_blocker,
+            on_failed=_admission_failed,
+            on_not_applied=_admission_not_applied,
         ),
     )
     decision_actions.register_effect("removal", Effect(apply=_remove, blocker=_removal_blocker))

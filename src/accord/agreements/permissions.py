@@ -9,7 +9,7 @@ from __future__ import annotations
 from accord.coalitions.models import Coalition, MemberGroup
 from accord.coalitions.permissions import Role, Standing
 
-from .models import Amendment
+from .models import Amendment, RedLineFlag
 
 
 def may_view_constitution(standing: Standing) -> bool:
@@ -53,3 +53,11 @@ def may_keep_red_lines(standing: Standing, member_group: MemberGroup) -> bool:
 
 def may_flag_red_line(standing: Standing) -> bool:
     return standing.role >= Role.MEMBER
+
+
+def may_withdraw_flag(standing: Standing, flag: RedLineFlag) -> bool:
+    """The member who flagged it, a delegate of the group whose red line it is, or a coordinator."""
+    if standing.role < Role.MEMBER:
+        return False
+    own = standing.person is not None and flag.flagged_by_id == standing.person.pk
+    return own or flag.red_line.member_group_id in standing.delegate_of or standing.role >= Role.COORDINATOR

@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from accord.api.inputs import Id, StrictInput
 from accord.api.pagination import PageQuery
-from accord.decisions.schemas import MOMENT, Moment, ProposalStatus, Rule, Scope
+from accord.decisions.schemas import MOMENT, Moment, ProposalStatus, Scope
 
 from .models import Agreement, Amendment
 
@@ -213,7 +213,8 @@ class ConstitutionKindOut(Schema):
     key: str
     name: str
     description: str
-    rule: Rule
+    # Plain JSON here: a second nested use of the recursive Rule model empties its OpenAPI component.
+    rule: dict[str, Any] = Field(..., description="The rule in force (see the `Rule` schema).")
     rule_text: str = Field(..., description="The rule in plain words.")
     scope: Scope
     revision: int

@@ -1107,12 +1107,14 @@ def settle_application(*, application: Application, admit: bool, reason: str, co
     if admit and application.applicant is None:
         raise Conflict("The applicant's account no longer exists, so there is no one to admit.")
     if admit:
+        already_member = Person.objects.filter(coalition=coalition, user=application.applicant, left_at__isnull=True)
+        counted_already = already_member.exists()  # joined meanwhile by invitation: keeps counting
         member_group, person = _admit(application)
         if counts_from is not None:
             if member_group is not None:
                 member_group.counts_from = counts_from
                 member_group.save(update_fields=["counts_from"])
-            if person.counts_from is None or person.counts_from < counts_from:
+            if not counted_already and (person.counts_from is None or person.counts_from < counts_from):
                 person.counts_from = counts_from
                 person.save(update_fields=["counts_from"])
         application.member_group, application.person = member_group, person

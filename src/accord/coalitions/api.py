@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from ninja import Query, Router
 
 from accord.agreements import actions as agreement_actions
-from accord.agreements.models import Admission
 from accord.api.auth import ANYONE, PUBLIC_OPENAPI
 from accord.api.inputs import Id
 from accord.api.pagination import PageQuery, page_of, paginate
@@ -227,6 +227,14 @@ def _invitation_out(invitation: Invitation) -> dict[str, Any]:
     }
 
 
+def _admission_proposal_id(application: Any) -> int | None:
+    """The proposal deciding it: lists fetch it with select_related("admission"), so this costs no query there."""
+    try:
+        return int(application.admission.proposal_id)
+    except ObjectDoesNotExist:
+        return None
+
+
 def _application_out(application: Any) -> dict[str, Any]:
     return {
         "id": application.pk,
@@ -245,9 +253,7 @@ def _application_out(application: Any) -> dict[str, Any]:
         "decision_reason": application.decision_reason,
         "member_group": application.member_group,
         "person": application.person,
-        "admission_proposal_id": Admission.objects.filter(application=application)
-        .values_list("proposal_id", flat=True)
-        .first(),
+        "admission_proposal_id": _admission_proposal_id(application),
     }
 
 
@@ -745,7 +751,9 @@ def accept_invitation(request: HttpRequest, token: str) -> dict[str, Any]:
     description="Coordinators see every application to join, newest first; anyone else sees only their own.",
 )
 def list_applications(request: HttpRequest, slug: str, query: Query[ApplicationListQuery]) -> dict[str, Any]:
-    rows = queries.applications(request.auth, _coalition(request, slug), status=query.status or "")
+    rows = queries.applications(request.auth, _coalition(request, slug), status=query.status or "").select_related(
+        "admission"
+    )
     return paginate(rows, query, transform=_application_out)
 
 

@@ -78,15 +78,15 @@ class Effect:
     """What a proposal does when it passes, for proposals other apps open (an amendment, an admission).
 
     Apps register theirs in their AppConfig.ready(); `_close` calls them by the name stored on the proposal, in
-    the same transaction that records the outcome. `blocker` says why it can no longer take effect ("" if it can);
-    `on_withdrawn` lets the app settle its own record when the proposal is withdrawn.
+    the same transaction that records the outcome. `blocker` says why it can no longer take effect ("" if it can).
     """
 
     apply: Callable[[Proposal, Round], None]
     blocker: Callable[[Proposal], str]
-    on_withdrawn: Callable[[Proposal], None] | None = None
     # When a failed round ends the question (an admission): called at close, and no next round may follow.
     on_failed: Callable[[Proposal, Round], None] | None = None
+    # When it passed but could not take effect: settle the app's own record (an application declined).
+    on_not_applied: Callable[[Proposal, str], None] | None = None
 
 
 _EFFECTS: dict[str, Effect] = {}
@@ -237,6 +237,7 @@ def adopt_default_decision_kinds(*, actor: Actor, coalition: Coalition) -> list[
     standing = _standing(actor, coalition)
     if not may_edit_decision_kinds(standing):
         raise NotAllowed("Only a coordinator of this coalition can change the decision kinds.")
+    _refuse_once_adopted(coalition, "The decision kinds are")
     if DecisionKind.objects.filter(coalition=coalition).exists():
         raise Conflict("This coalition already has decision kinds; change them one by one.")
     kinds = _seed_default_kinds(coalition)
@@ -520,11 +521,9 @@ def _open_round(
 ) -> Round:
     rule = _rule(proposal.rule)
     applied, _depth = rule.applied(failed_before)
-    scope_ids = (
-        list(proposal.scope_groups.values_list("pk", flat=True))
-        if proposal.kind.scope == Scope.AFFECTED_GROUPS
-        else None
-    )
+    # The groups chosen at opening, not the kind's scope now: an amendment may have changed it since.
+    chosen = list(proposal.scope_groups.values_list("pk", flat=True))
+    scope_ids = chosen or None
     units = _eligible_units(
         proposal.coalition, applied, scope_ids, at=opens_at, excluded=frozenset(proposal.excluded_units or ())
     )
@@ -644,7 +643,8 @@ def put_to_decision(
     title = clean_text(title, field="title", label="a title", max_length=TITLE_MAX)
     if "\n" in title or "\r" in title:
         raise Invalid("Keep the title on one line; the text below it can be as long as you need.", field="title")
-    text = clean_text(text, field="text", label="the proposal's text", max_length=TEXT_MAX)
+    # A founding decision or an amendment carries whole agreements (each up to TEXT_MAX) with their context.
+    text = clean_text(text, field="text", label="the proposal's text", max_length=TEXT_MAX * 20 if effect else TEXT_MAX)
     parsed = _rule(kind.rule if rule is None else rule, field="kind")
     if effect and parsed.method in OPTION_METHODS:
         raise Invalid(
@@ -722,6 +722,11 @@ def withdraw_proposal(*, actor: Actor, proposal: Proposal, reason: str = "") -> 
         raise Conflict(f"This proposal is already {proposal.get_status_display().lower()}.")
     if not may_withdraw(standing, proposal):
         raise NotAllowed("Only the person who proposed it, or a coordinator, can withdraw it.")
+    if proposal.effect == "admission":
+        raise NotAllowed(
+            "An application is decided by the coalition under its rule; only the applicant can withdraw it, from "
+            "the application's page."
+        )
     now = timezone.now()
     if now >= round_.closes_at:
         raise Conflict(
@@ -732,9 +737,6 @@ def withdraw_proposal(*, actor: Actor, proposal: Proposal, reason: str = "") -> 
     proposal.status = Status.WITHDRAWN
     proposal.withdrawn_reason = reason
     proposal.save(update_fields=["status", "withdrawn_reason"])
-    effect = _EFFECTS.get(proposal.effect)
-    if effect is not None and effect.on_withdrawn is not None:
-        effect.on_withdrawn(proposal)
     _audit(
         coalition=proposal.coalition,
         actor=actor,
@@ -786,6 +788,15 @@ def start_next_round(
     if final_when_failed(proposal):
         raise Conflict("This decision ended when its round failed; the question has to be asked again from the start.")
     previous = queries.current_round(proposal)
+    if proposal.effect and (
+        (text is not None and str(text).strip() and str(text).strip() != previous.text.strip()) or options is not None
+    ):
+        # What passing does was fixed when it opened; a new text here would be consented to but not applied.
+        raise Conflict(
+            "This proposal carries a change to the constitution or membership, so its text stays as it is; to change "
+            "an amendment, rebase it, or propose a new one.",
+            field="text",
+        )
     new_text = (
         previous.text
         if text is None or not str(text).strip()
@@ -848,7 +859,7 @@ def put_new_text(
     new_round = _open_round(
         proposal,
         number=proposal.round_number,
-        text=clean_text(text, field="text", label="the proposal's text", max_length=TEXT_MAX),
+        text=clean_text(text, field="text", label="the proposal's text", max_length=TEXT_MAX * 20),
         opens_at=opens,
         closes_at=closes,
         opened_by=standing.person,
@@ -1103,6 +1114,9 @@ def _take_effect(proposal: Proposal, round_: Round) -> None:
     """Make the change a passed proposal carries, in the closing transaction; if it can no longer be made, the
     proposal says why instead, and the round's verdict stays on record."""
     effect = _EFFECTS[proposal.effect]
+    # One change to a coalition's constitution or membership at a time: two amendments closing at once must not
+    # both pass the blocker's check before either has applied.
+    Coalition.objects.select_for_update().filter(pk=proposal.coalition_id).first()
     blocker = effect.blocker(proposal)
     if not blocker:
         try:
@@ -1118,6 +1132,8 @@ def _take_effect(proposal: Proposal, round_: Round) -> None:
     proposal.status = Status.NOT_APPLIED
     proposal.effect_note = blocker[:4000]
     proposal.save(update_fields=["status", "effect_note"])
+    if effect.on_not_applied is not None:
+        effect.on_not_applied(proposal, blocker)
     coalition_actions.record_audit_event(
         coalition=proposal.coalition,
         actor=None,

@@ -12,9 +12,13 @@ from typing import Any
 
 from django import forms
 
+from accord.web.decision_forms import LocalMomentField, PlacesErrors, TimeZoneFields, moment_help
 from accord.web.forms import LARGEST_KEY
 
 REASON_MAX = 4000
+SIGN_ON_REQUIRED = (
+    "To apply, sign on to the unity statement, the principles and what it means to be in, as every member has."
+)
 
 
 def _textarea(rows: int = 4, **attrs: Any) -> forms.Textarea:
@@ -81,8 +85,27 @@ class ApplicationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def __init__(self, *args: Any, questions: Sequence[str] = (), group_only: bool = False, **kwargs: Any) -> None:
+    signs_on = forms.BooleanField(
+        label="We sign on to the unity statement, the principles and what it means to be in",
+        required=True,
+        error_messages={"required": SIGN_ON_REQUIRED},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: Sequence[str] = (),
+        group_only: bool = False,
+        versions: Sequence[Any] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if versions:
+            self.fields["signs_on"].label = (
+                "We sign on to the unity statement, the principles and what it means to be in (versions: "
+                + "; ".join(f"{version.title}, version {version.number}" for version in versions)
+                + ")"
+            )
         if group_only:
             # A member applies only to bring a new member group in; the action refuses "individual" for members.
             self.fields["kind"].widget = forms.HiddenInput()
@@ -101,38 +124,6 @@ class ApplicationForm(forms.Form):
 
     def answers(self) -> list[str]:
         return [self.cleaned_data.get(name, "") for name in self.question_names]
-
-
-class DecisionForm(forms.Form):
-    """A coordinator admits or declines an application; declining needs a reason the applicant reads."""
-
-    decision = forms.ChoiceField(
-        label="Your decision",
-        widget=forms.RadioSelect,
-        choices=[("admit", "Admit"), ("decline", "Decline")],
-        error_messages={"required": "Choose whether to admit or decline this application."},
-    )
-    reason = CheckedByAction(
-        label="Reason",
-        conditional=True,
-        max_length=REASON_MAX,
-        help_text="Needed if you decline, optional if you admit. The applicant will read it, so write it to them.",
-        widget=_textarea(4),
-    )
-
-    def __init__(
-        self, *args: Any, subject: str = "", kind: str = "group", applicant: str = "the applicant", **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].help_text = (
-            f"Needed if you decline, optional if you admit. {applicant} will read it here and in an email, "
-            "so write it to them."
-        )
-        if kind == "group":
-            admit = f"Admit: {subject} joins as a member group, and the applicant becomes its delegate"
-        else:
-            admit = f"Admit: {subject} joins as an individual member"
-        self.fields["decision"].choices = [("admit", admit), ("decline", "Decline")]
 
 
 class ReasonForm(forms.Form):
@@ -249,3 +240,67 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text="What the token is for, like “Spreadsheet sync”. Leave empty for a dated name.",
     )
+
+
+class AskToLeaveForm(PlacesErrors, TimeZoneFields):
+    """Ask the coalition to decide that a member group or an individual member leave, naming the agreement at stake.
+
+    `member` holds a unit key (g<id> for a member group, p<id> for an individual member); the view looks it up in
+    the coalition, so a made-up or another coalition's key is refused beside the field.
+    """
+
+    error_fields = {"member_group": "member", "person": "member", "text": "text", "rests_on": "rests_on"}
+
+    member = forms.ChoiceField(
+        label="Which member",
+        help_text="A member group, or an individual member. People in a member group leave with it.",
+        error_messages={
+            "required": "Choose the member group or individual member the coalition should decide on.",
+            "invalid_choice": "Choose a current member group or individual member from the list.",
+        },
+    )
+    rests_on = forms.ChoiceField(
+        label="The agreement this rests on",
+        help_text="The agreed rule you believe is at stake. Its text in force goes into the proposal.",
+        error_messages={
+            "required": "Choose the agreement the request rests on.",
+            "invalid_choice": "Choose one of this coalition's agreements from the list.",
+        },
+    )
+    text = CheckedByAction(
+        label="What happened, and why the agreement is at stake",
+        max_length=REASON_MAX,
+        help_text="Everyone deciding reads it, including the member concerned. Markdown works.",
+        widget=_textarea(8),
+    )
+    closes_at = LocalMomentField(
+        label="Closes at",
+        what="the closing time",
+        error_messages={"required": "Enter when the decision closes."},
+    )
+    field_order = ["member", "rests_on", "text", "closes_at"]
+
+    def __init__(
+        self,
+        *args: Any,
+        groups: Iterable[Any] = (),
+        individuals: Iterable[Any] = (),
+        agreements: Iterable[Any] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        group_choices = [(f"g{group.pk}", group.name) for group in groups]
+        person_choices = [(f"p{person.pk}", person.name) for person in individuals]
+        choices: list[Any] = [("", "Choose a member")]
+        if group_choices:
+            choices.append(("Member groups", group_choices))
+        if person_choices:
+            choices.append(("Individual members", person_choices))
+        self.fields["member"].choices = choices
+        self.fields["rests_on"].choices = [("", "Choose an agreement")] + [
+            (str(row.agreement.pk), f"{row.version.title} (version {row.version.number})") for row in agreements
+        ]
+        self.fields["closes_at"].help_text = moment_help()
+
+    def closing(self) -> Any:
+        return self.aware(self.cleaned_data["closes_at"])

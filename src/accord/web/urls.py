@@ -2,7 +2,21 @@
 
 from django.urls import path
 
-from .views import audit, coalitions, decision_kinds, decisions, facilitation, groups, home, membership, people, tokens
+from .views import (
+    audit,
+    coalitions,
+    constitution,
+    decision_kinds,
+    decisions,
+    facilitation,
+    groups,
+    home,
+    induction,
+    membership,
+    people,
+    red_lines,
+    tokens,
+)
 
 app_name = "web"
 
@@ -60,6 +74,57 @@ urlpatterns = [
     ),
     path("c/<slug:slug>/decision-kinds/weights/", decision_kinds.agreed_weights, name="agreed_weights"),
     path("c/<slug:slug>/decision-kinds/simulate/", decision_kinds.rule_simulator, name="rule_simulator"),
+    path("c/<slug:slug>/constitution/", constitution.constitution, name="constitution"),
+    path(
+        "c/<slug:slug>/constitution/agreements/<int:agreement_id>/",
+        constitution.agreement,
+        name="agreement",
+    ),
+    path(
+        "c/<slug:slug>/constitution/agreements/<int:agreement_id>/versions/<int:number>/",
+        constitution.agreement_version,
+        name="agreement_version",
+    ),
+    path(
+        "c/<slug:slug>/constitution/agreements/<int:agreement_id>/compare/",
+        constitution.agreement_compare,
+        name="agreement_compare",
+    ),
+    path(
+        "c/<slug:slug>/constitution/agreements/<int:agreement_id>/draft/",
+        constitution.agreement_draft_edit,
+        name="agreement_draft_edit",
+    ),
+    path("c/<slug:slug>/constitution/draft/new/", constitution.agreement_draft_create, name="agreement_draft_create"),
+    path("c/<slug:slug>/constitution/draft/terms/", constitution.terms_draft_edit, name="terms_draft_edit"),
+    path("c/<slug:slug>/constitution/founding/", constitution.constitution_founding, name="constitution_founding"),
+    path("c/<slug:slug>/constitution/amend/", constitution.amendment_create, name="amendment_create"),
+    path("c/<slug:slug>/constitution/amendments/", constitution.amendments, name="amendments"),
+    path(
+        "c/<slug:slug>/constitution/amendments/<int:amendment_id>/rebase/",
+        constitution.amendment_rebase,
+        name="amendment_rebase",
+    ),
+    path(
+        "c/<slug:slug>/decisions/<int:proposal_id>/red-line-flags/",
+        constitution.proposal_flag_red_line,
+        name="proposal_flag_red_line",
+    ),
+    path(
+        "c/<slug:slug>/decisions/<int:proposal_id>/red-line-flags/<int:flag_id>/withdraw/",
+        constitution.red_line_flag_withdraw,
+        name="red_line_flag_withdraw",
+    ),
+    path("c/<slug:slug>/induction/", induction.induction, name="induction"),
+    path("c/<slug:slug>/sign-on/", induction.sign_on, name="sign_on"),
+    path("c/<slug:slug>/leave-requests/new/", membership.ask_to_leave, name="ask_to_leave"),
+    path("c/<slug:slug>/red-lines/", red_lines.red_lines, name="red_lines"),
+    path("c/<slug:slug>/red-lines/new/", red_lines.red_line_create, name="red_line_create"),
+    path("c/<slug:slug>/red-lines/<int:red_line_id>/edit/", red_lines.red_line_edit, name="red_line_edit"),
+    path("c/<slug:slug>/red-lines/<int:red_line_id>/withdraw/", red_lines.red_line_withdraw, name="red_line_withdraw"),
+    path(
+        "c/<slug:slug>/groups/<int:group_id>/red-lines/confirm/", red_lines.red_lines_confirm, name="red_lines_confirm"
+    ),
     path("c/<slug:slug>/audit/", audit.index, name="audit"),
     path("account/tokens/", tokens.index, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", tokens.revoke, name="token_revoke"),

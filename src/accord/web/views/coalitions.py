@@ -7,15 +7,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accord.agreements import actions as agreement_actions
 from accord.coalitions import actions, queries
 from accord.coalitions.models import Application
-from accord.decisions import actions as decision_actions
 from accord.decisions import queries as decision_queries
 from accord.errors import NotSignedIn
 
 from ..action_forms import attempt
 from ..context import coalition_context
 from ..forms import CoalitionForm
+from .induction import induction_until
 
 RECENT_EVENTS = 10
 GROUPS_ON_HOME = 12
@@ -27,7 +28,7 @@ def create(request: HttpRequest) -> HttpResponse:
         raise NotSignedIn("Sign in to start a coalition.")
     form = CoalitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        coalition = attempt(form, decision_actions.found_coalition, actor=request.user, **form.cleaned_data)
+        coalition = attempt(form, agreement_actions.found_coalition, actor=request.user, **form.cleaned_data)
         if coalition is not None:
             messages.success(request, f"You started {coalition.name}. You are its first coordinator.")
             return redirect("web:coalition", coalition.slug)
@@ -48,6 +49,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         # The "Decisions open" box: two counts, whatever the number of proposals.
         context["open_proposals"] = decision_queries.proposals(actor, coalition, status="open").count()
         context["awaiting_count"] = decision_queries.awaiting(actor, coalition).count()
+        context["induction_until"] = induction_until(standing, coalition)
     if standing.can("decide_applications"):
         context["pending_count"] = queries.applications(actor, coalition, status=Application.Status.PENDING).count()
     else:

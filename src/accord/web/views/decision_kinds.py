@@ -13,9 +13,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accord.coalitions import queries as coalition_queries
+from accord.coalitions.permissions import Role
 from accord.decisions import actions, queries
 from accord.decisions.models import DecisionKind, Proposal
 from accord.decisions.permissions import may_edit_decision_kinds
@@ -62,7 +64,9 @@ def decision_kinds(request: HttpRequest, slug: str) -> HttpResponse:
             }
             for kind in kinds
         ],
-        "may_edit": may_edit_decision_kinds(standing),
+        "may_edit": may_edit_decision_kinds(standing) and coalition.constitution_adopted_at is None,
+        "adopted": coalition.constitution_adopted_at is not None,
+        "reserved_keys": list(actions.RESERVED_KINDS),
     }
     return render(request, "web/decisions/kinds.html", context)
 
@@ -73,6 +77,14 @@ def _kind_form(request: HttpRequest, slug: str, kind_id: int | None) -> HttpResp
     kind = queries.decision_kind(request.user, coalition, kind_id) if kind_id is not None else None
     if kind is None:
         queries.decision_kinds(request.user, coalition)  # members only, before saying who may edit
+    if coalition.constitution_adopted_at is not None:  # the table is the constitution's now: amend it
+        messages.error(
+            request,
+            f"The decision table is part of the constitution the coalition adopted on "
+            f"{coalition.constitution_adopted_at:%d %B %Y}: propose an amendment to change it.",
+        )
+        target = f"?target=decision_kind&kind={kind.pk}" if kind is not None else "?target=new_decision_kind"
+        return redirect(reverse("web:amendment_create", args=[coalition.slug]) + target)
     _require_editor(standing)
     form = DecisionKindForm(
         request.POST if request.method == "POST" else None,
@@ -122,8 +134,16 @@ def agreed_weights(request: HttpRequest, slug: str) -> HttpResponse:
     context = coalition_context(request, slug)
     coalition, standing = context["coalition"], context["standing"]
     weights = queries.agreed_weights(request.user, coalition)  # members only
-    may_edit = may_edit_decision_kinds(standing)
+    adopted = coalition.constitution_adopted_at is not None
+    may_edit = may_edit_decision_kinds(standing) and not adopted
     failed: tuple[int, AgreedWeightForm] | None = None
+    if request.method == "POST" and adopted:
+        messages.error(
+            request,
+            f"Agreed weights are part of the constitution the coalition adopted on "
+            f"{coalition.constitution_adopted_at:%d %B %Y}: propose an amendment to change one.",
+        )
+        return redirect("web:agreed_weights", coalition.slug)
     if request.method == "POST":
         if not may_edit:
             raise NotAllowed("Only a coordinator of this coalition can change agreed weights.")
@@ -157,7 +177,14 @@ def agreed_weights(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             form = None
         rows.append({"group": group, "weight": weight or "1", "agreed": bool(weight), "form": form})
-    context |= {"page": page, "rows": rows, "may_edit": may_edit, "failed_form": failed[1] if failed else None}
+    context |= {
+        "page": page,
+        "rows": rows,
+        "may_edit": may_edit,
+        "adopted": adopted,
+        "may_amend": adopted and standing.role >= Role.MEMBER,
+        "failed_form": failed[1] if failed else None,
+    }
     return render(request, "web/decisions/weights.html", context, status=422 if failed else 200)
 
 

@@ -120,7 +120,10 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
         raise NotAllowed("Only members of this coalition can put a proposal to decision.")
     groups = coalition_queries.member_groups(request.user, coalition).prefetch_related(None)
     initial = {"kind": request.GET.get("kind", "")}
-    form = ProposalForm(request.POST or None, kinds=kinds, groups=groups, initial=initial)
+    # The reserved kinds (amendments, admissions, requests to leave) are opened from the pages for that change.
+    reserved = [kind for kind in kinds if kind.key in actions.RESERVED_KINDS]
+    offered = [kind for kind in kinds if kind.key not in actions.RESERVED_KINDS]
+    form = ProposalForm(request.POST or None, kinds=offered, groups=groups, initial=initial)
     if request.method == "POST" and form.is_valid():
         facilitators = _facilitators(request, coalition, form)
         if facilitators is not None:
@@ -139,6 +142,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     context |= {
         "form": form,
         "kinds": kinds,
+        "reserved_kinds": reserved,
         "chosen_kind": chosen,
         "chosen_rule": kind_rule_words(chosen) if chosen else "",
     }
@@ -172,8 +176,11 @@ def _proposal_page(
     proposal_id: int,
     *,
     bound: StanceForm | None = None,
+    flag_form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
+    from .constitution import proposal_panel  # the constitution's parts of the page: its views import this module
+
     context, found = load_proposal(request, slug, proposal_id)
     view = queries.proposal_view(request.user, found)
     round_ = view.round
@@ -245,6 +252,7 @@ def _proposal_page(
         # The projector shows what every member may see: anyone can put it on a screen.
         "projector_url": reverse("web:proposal_projector", args=slug_id),
     }
+    context |= proposal_panel(request, found, flag_form=flag_form)
     return render(request, "web/decisions/proposal.html", context, status=status)
 
 

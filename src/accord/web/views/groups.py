@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accord.agreements import queries as agreement_queries
 from accord.coalitions import actions, queries
 from accord.coalitions.permissions import may_edit_group
 from accord.errors import NotAllowed
@@ -44,6 +45,7 @@ def detail(request: HttpRequest, slug: str, group_id: int) -> HttpResponse:
         "group": group,
         "current": [a for a in affiliations if a.is_active],
         "former": [a for a in affiliations if not a.is_active],
+        "red_lines": agreement_queries.red_lines(request.user, context["coalition"], member_group=group),
     }
     return render(request, "web/groups/detail.html", context)
 

@@ -1,4 +1,5 @@
-"""Joining and leaving: applying, deciding applications, invitations, leaving a group or the coalition.
+"""Joining and leaving: applying (the coalition then decides under its "admit a member" rule), invitations, leaving
+a group or the coalition, and asking the coalition to decide that a member leave.
 
 Thin views: parse a form, call one action through `attempt`, redirect with a message; read only through the
 coalitions and accounts queries. Refusals of permission propagate to ActionErrorPageMiddleware.
@@ -16,14 +17,20 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accord.agreements import actions as agreement_actions
+from accord.agreements import queries as agreement_queries
 from accord.coalitions import actions, queries
+from accord.coalitions.models import Application
 from accord.coalitions.permissions import may_act_for_group, may_end_affiliation, may_invite_to
-from accord.errors import NotAllowed
+from accord.decisions import queries as decision_queries
+from accord.decisions.models import DecisionKind, Status
+from accord.errors import ActionError, NotAllowed
 from accord.web.action_forms import attempt
 from accord.web.context import coalition_context
-from accord.web.membership_forms import ApplicationForm, DecisionForm, InvitationForm, ReasonForm
+from accord.web.membership_forms import ApplicationForm, AskToLeaveForm, InvitationForm, ReasonForm
 
 PER_PAGE = 50
 STATUS_TABS = [
@@ -50,27 +57,35 @@ def _status(form: forms.Form | None) -> int:
 # --- applying to join --------------------------------------------------------------------------------------
 
 
+def _admit_kind(coalition: Any) -> DecisionKind | None:
+    """The "admit a member" kind, whose rule (public, like the unity statement) the join page states."""
+    return DecisionKind.objects.filter(coalition=coalition, key="admit_member").first()
+
+
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     context = coalition_context(request, slug)
     coalition, standing = context["coalition"], context["standing"]
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    joining = agreement_queries.joining(request.user, coalition)
+    versions = agreement_actions.versions_to_sign(coalition)
     is_member = standing.can("view_members")
     pending = queries.pending_application(request.user, coalition)
     form = None
     if request.user.is_authenticated and pending is None:
-        options = {"questions": coalition.question_list, "group_only": is_member}
+        options = {"questions": coalition.question_list, "group_only": is_member, "versions": versions}
         if request.method == "POST":
             form = ApplicationForm(request.POST, **options)
             if form.is_valid():
                 data = form.cleaned_data
                 application = attempt(
                     form,
-                    actions.submit_application,
+                    agreement_actions.apply_to_join,
                     actor=request.user,
                     coalition=coalition,
                     kind=data["kind"],
+                    signs_on=data["signs_on"],
                     answers=form.answers(),
                     group_name=data["group_name"],
                     group_description=data["group_description"],
@@ -80,15 +95,13 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
                 if application is not None:
                     messages.success(
                         request,
-                        f"Your application to {coalition.name} has been sent. The coordinators will decide on it; "
-                        "you will find their answer here and by email.",
+                        f"Your application to {coalition.name} has been sent. The coalition now decides on it under "
+                        "its “admit a member” rule; you will find the answer here and by email.",
                     )
                     return redirect("web:application", coalition.slug, application.pk)
         else:
             form = ApplicationForm(
-                questions=coalition.question_list,
-                group_only=is_member,
-                initial={"contact_email": request.user.email, "kind": "group" if is_member else None},
+                initial={"contact_email": request.user.email, "kind": "group" if is_member else None}, **options
             )
     elif request.method == "POST":
         messages.error(request, "You already have an application waiting for a decision; withdraw it to send another.")
@@ -101,6 +114,9 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "pending": pending,
             "is_member": is_member,
+            "joining": joining,
+            "versions": versions,
+            "admit_kind": _admit_kind(coalition),
             "questions": coalition.question_list,
             "login_url": f"{reverse('account_login')}?next={request.path}",
             "signup_url": f"{reverse('account_signup')}?next={request.path}",
@@ -125,8 +141,14 @@ def applications(request: HttpRequest, slug: str) -> HttpResponse:
         rows = queries.applications_pending_first(request.user, coalition)
     else:
         rows = queries.applications(request.user, coalition, status=status)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(rows.select_related("admission__proposal"), PER_PAGE).get_page(request.GET.get("page"))
     current_label = next((label for value, label in STATUS_TABS if value == status), "All")
+    admissions_open = []
+    if standing.can("view_members") and not is_coordinator:
+        # Every member decides on applications: the admission decisions still open, whoever applied.
+        admissions_open = list(
+            decision_queries.proposals(request.user, coalition, status=Status.OPEN).filter(effect="admission")
+        )
     return render(
         request,
         "web/membership/applications.html",
@@ -137,62 +159,38 @@ def applications(request: HttpRequest, slug: str) -> HttpResponse:
             "status": status,
             "status_label": current_label,
             "is_coordinator": is_coordinator,
+            "admissions_open": admissions_open,
+            "admit_kind": _admit_kind(coalition),
         },
     )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def application(request: HttpRequest, slug: str, application_id: int) -> HttpResponse:
     context = coalition_context(request, slug)
     coalition, standing = context["coalition"], context["standing"]
     found = queries.application(request.user, coalition, application_id)
-    is_coordinator = standing.can("decide_applications")
-    is_applicant = found.applicant_id == request.user.pk
-    form = None
-    if request.method == "POST":
-        queries.require_ability(request.user, coalition, "decide_applications")
-    if found.status == "pending" and is_coordinator:
-        options = {"subject": found.subject_name, "kind": found.kind, "applicant": found.applicant_name}
-        form = DecisionForm(request.POST if request.method == "POST" else None, **options)
-        if request.method == "POST" and form.is_valid():
-            admit = form.cleaned_data["decision"] == "admit"
-            decided = attempt(
-                form,
-                actions.decide_application,
-                actor=request.user,
-                application=found,
-                admit=admit,
-                reason=form.cleaned_data["reason"],
-            )
-            if decided is not None:
-                if admit:
-                    joined = (
-                        f"{decided.group_name} is now a member group, with {decided.applicant_name} as its delegate"
-                        if decided.kind == "group"
-                        else f"{decided.applicant_name} is now an individual member"
-                    )
-                    messages.success(request, f"Admitted. {joined}.")
-                else:
-                    messages.success(
-                        request,
-                        f"Declined the application from {decided.subject_name}. The applicant can read your reason.",
-                    )
-                return redirect("web:application", coalition.slug, decided.pk)
-    elif request.method == "POST":
-        messages.error(request, f"This application is already {found.get_status_display().lower()}.")
-        return redirect("web:application", coalition.slug, found.pk)
+    admission = agreement_queries.admission_of(request.user, found)
+    counts_from = None
+    if found.status == Application.Status.ADMITTED:
+        joined = found.member_group if found.kind == Application.Kind.GROUP else found.person
+        counts_from = getattr(joined, "counts_from", None)
     return render(
         request,
         "web/membership/application.html",
         context
         | {
             "application": found,
-            "form": form,
-            "is_coordinator": is_coordinator,
-            "is_applicant": is_applicant,
+            "admission": admission,
+            "proposal": admission.proposal if admission else None,
+            "round": decision_queries.current_round(admission.proposal) if admission else None,
+            "counts_from": counts_from,
+            "in_induction": counts_from is not None and counts_from > timezone.now(),
+            "is_coordinator": standing.can("decide_applications"),
+            "is_member": standing.can("view_members"),
+            "is_applicant": found.applicant_id == request.user.pk,
         },
-        status=_status(form),
     )
 
 
@@ -216,7 +214,7 @@ def application_withdraw(request: HttpRequest, slug: str, application_id: int) -
     context = coalition_context(request, slug)
     coalition = context["coalition"]
     found = queries.application(request.user, coalition, application_id)
-    withdrawn = _button_action(request, actions.withdraw_application, actor=request.user, application=found)
+    withdrawn = _button_action(request, agreement_actions.withdraw_application, actor=request.user, application=found)
     if withdrawn is not None:
         messages.success(
             request, f"You withdrew your application to {coalition.name}. You can apply again at any time."
@@ -480,6 +478,80 @@ def affiliation_end(request: HttpRequest, slug: str, affiliation_id: int) -> Htt
             "is_self": is_self,
             "other_groups": others,
             "only_membership": not (others or person.is_individual_member or person.is_coordinator),
+        },
+        status=_status(form),
+    )
+
+
+# --- asking a member to leave ------------------------------------------------------------------------------------
+
+
+def _place(form: AskToLeaveForm, action: Any, /, **arguments: Any) -> Any:
+    """Run the action; a refusal about the input goes beside the field the form names."""
+    try:
+        return action(**arguments)
+    except ActionError as error:
+        if error.status not in (422, 400, 409):
+            raise
+        field, message = form.place_error(error)
+        form.add_error(field, message)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask_to_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    """Any member asks the coalition to decide that a member group or an individual member leave."""
+    context = coalition_context(request, slug)
+    coalition = context["coalition"]
+    queries.require_ability(request.user, coalition, "view_members")
+    groups = list(queries.current_groups(coalition).order_by("name"))
+    individuals = list(queries.individual_members(coalition).order_by("name"))
+    agreements = agreement_queries.agreements(request.user, coalition)
+    options = {"groups": groups, "individuals": individuals, "agreements": agreements}
+    if request.method == "POST":
+        form = AskToLeaveForm(request.POST, **options)
+        if form.is_valid():
+            data = form.cleaned_data
+            member = data["member"]
+            member_group = next((g for g in groups if f"g{g.pk}" == member), None)
+            person = next((p for p in individuals if f"p{p.pk}" == member), None)
+            rests_on = next(row.agreement for row in agreements if str(row.agreement.pk) == data["rests_on"])
+            subject = member_group.name if member_group is not None else person.name  # type: ignore[union-attr]
+            request_made = _place(
+                form,
+                agreement_actions.ask_member_to_leave,
+                actor=request.user,
+                coalition=coalition,
+                rests_on=rests_on,
+                title=f"Should {subject} leave {coalition.name}?",
+                text=data["text"],
+                closes_at=form.closing(),
+                member_group=member_group,
+                person=person,
+            )
+            if request_made is not None:
+                messages.success(
+                    request,
+                    f"The coalition now decides whether {subject} should leave, under its “ask a member to leave” "
+                    "rule.",
+                )
+                return redirect("web:proposal", coalition.slug, request_made.proposal_id)
+    else:
+        initial = {}
+        member = request.GET.get("member", "")
+        if any(f"g{g.pk}" == member for g in groups) or any(f"p{p.pk}" == member for p in individuals):
+            initial["member"] = member
+        form = AskToLeaveForm(initial=initial, **options)
+    return render(
+        request,
+        "web/membership/ask_to_leave.html",
+        context
+        | {
+            "form": form,
+            "kind": decision_queries.decision_kinds(request.user, coalition).filter(key="ask_member_to_leave").first(),
+            "terms": agreement_actions.constitution_of(coalition),
+            "adopted": coalition.constitution_adopted_at is not None,
         },
         status=_status(form),
     )
