@@ -34,8 +34,12 @@ def client_for(db: None) -> Callable[[Any], Client]:
 
 
 def add_kind(demo: Any, key: str, name: str, rule: dict[str, Any]) -> DecisionKind:
-    return actions.set_decision_kind(
-        actor=demo.coordinator, coalition=demo.coalition, key=key, name=name, rule=rule, scope="coalition"
+    """A kind added to the demo's adopted table as a passed amendment would add it (through the same writer)."""
+    cleaned = actions.check_decision_kind(
+        demo.coalition, kind=None, key=key, name=name, description="", rule=rule, scope="coalition"
+    )
+    return actions.write_decision_kind(
+        demo.coalition, kind=None, cleaned=cleaned, actor=None, standing=None, actor_name="Accord"
     )
 
 
