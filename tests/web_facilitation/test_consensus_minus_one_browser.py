@@ -78,7 +78,9 @@ def test_two_delegates_respond_one_blocks_with_a_reason_and_the_page_explains_th
     expect(page.get_by_role("region", name="How this is decided")).to_contain_text(RULE_WORDS)
     proposal = Proposal.objects.get(coalition=demo.coalition, title="Join the regional climate march")
     assert proposal.rule == {**RULE, "weighting": "equal", "quorum_by": "count"}
-    assert Round.objects.get(proposal=proposal).eligible_count == 19  # Durham Climate Students are still in their induction period
+    assert (
+        Round.objects.get(proposal=proposal).eligible_count == 19
+    )  # Durham Climate Students are still in their induction period
     proposal_path = page_url(proposal, "proposal")
 
     # Priya Shah, signing in with her password, agrees for Leeds Climate Action.
