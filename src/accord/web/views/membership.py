@@ -27,10 +27,11 @@ from accord.coalitions.models import Application
 from accord.coalitions.permissions import may_act_for_group, may_end_affiliation, may_invite_to
 from accord.decisions import queries as decision_queries
 from accord.decisions.models import DecisionKind, Status
-from accord.errors import ActionError, NotAllowed
+from accord.errors import NotAllowed
 from accord.web.action_forms import attempt
 from accord.web.context import coalition_context
 from accord.web.membership_forms import ApplicationForm, AskToLeaveForm, InvitationForm, ReasonForm
+from accord.web.views.decisions import attempt as attempt_placing
 
 PER_PAGE = 50
 STATUS_TABS = [
@@ -486,18 +487,6 @@ def affiliation_end(request: HttpRequest, slug: str, affiliation_id: int) -> Htt
 # --- asking a member to leave ------------------------------------------------------------------------------------
 
 
-def _place(form: AskToLeaveForm, action: Any, /, **arguments: Any) -> Any:
-    """Run the action; a refusal about the input goes beside the field the form names."""
-    try:
-        return action(**arguments)
-    except ActionError as error:
-        if error.status not in (422, 400, 409):
-            raise
-        field, message = form.place_error(error)
-        form.add_error(field, message)
-        return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def ask_to_leave(request: HttpRequest, slug: str) -> HttpResponse:
@@ -518,7 +507,7 @@ def ask_to_leave(request: HttpRequest, slug: str) -> HttpResponse:
             person = next((p for p in individuals if f"p{p.pk}" == member), None)
             rests_on = next(row.agreement for row in agreements if str(row.agreement.pk) == data["rests_on"])
             subject = member_group.name if member_group is not None else person.name  # type: ignore[union-attr]
-            request_made = _place(
+            request_made = attempt_placing(
                 form,
                 agreement_actions.ask_member_to_leave,
                 actor=request.user,
