@@ -98,7 +98,9 @@ EXPECTED_AUDIT_VERBS = {
     "agreement.added": 1,  # Roles and rotation
     "agreement.amended": 1,  # What it means to be in, version 2
     "amendment.stale": 1,  # the dues amendment, drafted on version 1
-    "agreement.signed_on": 24,  # 3 individual members after founding; 19 groups and 2 individuals re-confirm
+    # 3 individual members after founding; 20 groups (Hebden Bridge Flood Wardens' recorded on their behalf by the
+    # second coordinator) and 2 individuals re-confirm
+    "agreement.signed_on": 25,
     "red_line.stated": 3,
     "red_line.flagged": 1,
 }
@@ -476,18 +478,29 @@ def test_the_constitution_in_use(demo: Demo) -> None:
         demo_module.QUORUM_TITLE,
         demo_module.DUES_TITLE,
     ]
-    # Everyone has signed on to what is in force, except Hebden Bridge Flood Wardens (its delegate has no account,
-    # so it has not re-confirmed the changed agreement) and the two individual members without an account.
+    # Everyone has signed on to what is in force, except the two individual members without an account. Hebden
+    # Bridge Flood Wardens' delegate has no account: the second coordinator recorded their re-confirmation, on their
+    # behalf, and the sign-on page says so.
     missing = {
         status.label: [version.title for version in status.missing]
         for status in agreement_queries.sign_on_status(demo.coordinator, coalition)
         if status.missing
     }
     assert missing == {
-        "Hebden Bridge Flood Wardens": ["What it means to be in"],
         "Joan Pickering": ["Unity statement", "Principles", "Membership criteria", "What it means to be in"],
         "Samir Haddad": ["Unity statement", "Principles", "Membership criteria", "What it means to be in"],
     }
+    hebden = next(
+        status
+        for status in agreement_queries.sign_on_status(demo.coordinator, coalition)
+        if status.label == "Hebden Bridge Flood Wardens"
+    )
+    assert (hebden.last_signed_by_name, hebden.last_on_behalf) == (demo_module.SECOND_COORDINATOR_NAME, True)
+    assert [
+        (status.label, status.last_on_behalf)
+        for status in agreement_queries.sign_on_status(demo.coordinator, coalition)
+        if status.last_on_behalf
+    ] == [("Hebden Bridge Flood Wardens", True)]
     # Red lines of three groups, Kendal's overdue for re-confirmation; one flag, on the bus-fares letter.
     red_lines = {row.red_line.member_group.name: row for row in agreement_queries.red_lines(demo.member, coalition)}
     assert {name: row.overdue for name, row in red_lines.items()} == {
@@ -520,7 +533,7 @@ def test_every_action_writes_one_audit_event(empty_database, monkeypatch: pytest
     # Marking the constitution adopted is a step of the founding decision's effect, which writes the one event
     # ("constitution.adopted") through record_audit_event itself.
     assert calls.pop("mark_constitution_adopted") == 1
-    assert events.count() == sum(calls.values()) == sum(EXPECTED_AUDIT_VERBS.values()) == 428
+    assert events.count() == sum(calls.values()) == sum(EXPECTED_AUDIT_VERBS.values()) == 429
     assert Counter(events.values_list("verb", flat=True)) == EXPECTED_AUDIT_VERBS
     # What passed decisions do is done by Accord itself; every other event has the person who acted.
     by_accord = events.filter(actor_user__isnull=True)

@@ -1171,12 +1171,14 @@ def _amend(
     _record_room(second_coordinator, buddy.proposal, {})
     _close_now(buddy.proposal)
 
-    # Every member re-confirms the changed agreement, except Hebden Bridge Flood Wardens: its only delegate has no
-    # account, so the sign-on page shows it has not.
+    # Every member re-confirms the changed agreement. Hebden Bridge Flood Wardens' only delegate has no account: the
+    # second coordinator records their re-confirmation, given at a meeting, on their behalf.
     for group in queries.current_groups(coalition):
         speaker = _speaker(group.name)
         if speaker:
             constitution.sign_on(actor=users[speaker], coalition=coalition, member_group=group)
+        else:
+            constitution.sign_on(actor=second_coordinator, coalition=coalition, member_group=group, on_behalf=True)
     for name in (COORDINATOR_NAME, "Helen Marsh"):
         constitution.sign_on(actor=users.get(name, coordinator), coalition=coalition)
 

@@ -27,6 +27,7 @@ from accord.agreements.models import (
     SignOn,
 )
 from accord.agreements.queries import dependence_of
+from accord.coalitions import actions as coalition_actions
 from accord.coalitions.models import Application, AuditEvent, MemberGroup, Person
 from accord.decisions import actions as decision_actions
 from accord.decisions.models import DecisionKind, Proposal, Round, Stance
@@ -509,6 +510,93 @@ def test_sign_on_status_and_signing(adopted, api):
     leeds = next(row for row in group_rows if row["member_group_id"] == world.group.pk)
     assert (leeds["missing"], leeds["may_sign"]) == ([], True)
     assert api(world.delegate).post(path(world, "/sign-ons"), {"member_group_id": world.group.pk}).json() == []
+
+
+def test_a_coordinator_records_a_sign_on_on_a_members_behalf(adopted, api):
+    world = adopted
+    coordinator = api(world.coordinator)
+    group = coalition_actions.add_member_group(
+        actor=world.coordinator, coalition=world.coalition, name="Selby Wardens", size=8
+    )
+    joan = coalition_actions.record_person(
+        actor=world.coordinator, coalition=world.coalition, name="Joan", is_individual_member=True
+    )
+    rows = {row["label"]: row for row in coordinator.get(path(world, "/sign-ons")).json()["items"]}
+    assert {label: (row["may_sign"], row["may_record"]) for label, row in rows.items()} == {
+        "Hull Heat": (False, True),
+        "Leeds Action": (False, True),
+        "Selby Wardens": (False, True),
+        "Ana": (True, False),
+        "Joan": (False, True),
+    }
+    assert (rows["Leeds Action"]["last_signed_by_name"], rows["Leeds Action"]["last_on_behalf"]) == (
+        "the founding decision",
+        False,
+    )
+    assert (rows["Joan"]["last_signed_at"], rows["Joan"]["last_signed_by_name"]) == (None, "")
+    required = len(rows["Joan"]["missing"])
+
+    for body, unit in (
+        ({"member_group_id": group.pk, "on_behalf": True}, (group.pk, None)),
+        ({"person_id": joan.pk, "on_behalf": True}, (None, joan.pk)),
+    ):
+        signed = coordinator.post(path(world, "/sign-ons"), body)
+        assert signed.status_code == 201, signed.content
+        assert len(signed.json()) == required
+        assert {
+            (row["member_group_id"], row["person_id"], row["signed_by_name"], row["on_behalf"]) for row in signed.json()
+        } == {(*unit, "Ana", True)}
+    rows = {row["label"]: row for row in api(world.member).get(path(world, "/sign-ons")).json()["items"]}
+    for label in ("Selby Wardens", "Joan"):
+        assert (rows[label]["missing"], rows[label]["last_signed_by_name"], rows[label]["last_on_behalf"]) == (
+            [],
+            "Ana",
+            True,
+        )
+        assert rows[label]["may_record"] is False  # Mo is not a coordinator
+    versions = ", ".join(f"{v.title} (version {v.number})" for v in agreement_actions.versions_to_sign(world.coalition))
+    assert list(
+        AuditEvent.objects.filter(coalition=world.coalition, verb="agreement.signed_on")
+        .order_by("pk")
+        .values_list("summary", flat=True)
+    ) == [
+        f"recorded that Selby Wardens confirmed {versions} (on their behalf)",
+        f"recorded that Joan confirmed {versions} (on their behalf)",
+    ]
+
+
+def test_bad_records_on_behalf_name_the_field_and_change_nothing(adopted, api):
+    world = adopted
+    coordinator = api(world.coordinator)
+    joan = coalition_actions.record_person(
+        actor=world.coordinator, coalition=world.coalition, name="Joan", is_individual_member=True
+    )
+    mo = world.person(world.member)
+    before = constitution_snapshot()
+    sign_ons = path(world, "/sign-ons")
+    assert_error(coordinator.post(sign_ons, {"person_id": 999999, "on_behalf": True}), 404, "not_found", "person_id")
+    body = assert_error(
+        coordinator.post(sign_ons, {"person_id": mo.pk, "on_behalf": True}), 422, "invalid", "person_id"
+    )
+    assert body["message"] == (
+        "Choose a current individual member of this coalition; someone who belongs through a member group confirms "
+        "with their group."
+    )
+    body = assert_error(coordinator.post(sign_ons, {"on_behalf": True}), 422, "invalid", "member_group_id")
+    assert body["message"] == "Name the member who confirmed: a member group or an individual member."
+    assert_error(
+        coordinator.post(sign_ons, {"member_group_id": world.group.pk, "person_id": joan.pk, "on_behalf": True}),
+        422,
+        "invalid",
+        "member_group_id",
+    )
+    body = assert_error(coordinator.post(sign_ons, {"person_id": joan.pk}), 403, "not_allowed")
+    assert body["message"] == (
+        "Only Joan can sign on for themself; a coordinator can record, on their behalf, that they confirmed at a "
+        "meeting."
+    )
+    assert_error(coordinator.post(sign_ons, {"person_id": joan.pk, "on_behalf": "yes"}), 422, "invalid", "on_behalf")
+    assert constitution_snapshot() == before
 
 
 def test_the_induction_pack(adopted, api):

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from accord.agreements import actions as agreement_actions
-from accord.agreements.models import Amendment
+from accord.agreements.models import Amendment, SignOn
+from accord.coalitions import actions as coalition_actions
 from accord.decisions import actions as decision_actions
 from tests.decisions.conftest import World
 
@@ -169,6 +170,14 @@ WRITE_ROUTES = [
         DELEGATE_ONLY,
     ),
     Route(
+        "record_sign_on_on_behalf",
+        "POST",
+        lambda w, o: f"{base(w)}/sign-ons",
+        lambda w, o: {"member_group_id": w.other_group.pk, "on_behalf": True},
+        "coordinator",
+        {**MEMBERS_ONLY, "member": 403, "delegate": 403},  # not even Hull Heat's own delegate: only coordinators
+    ),
+    Route(
         "ask_member_to_leave",
         "POST",
         lambda w, o: f"{base(w)}/leave-requests",
@@ -316,6 +325,24 @@ def test_an_application_is_the_applicants_to_withdraw(adopted_with_things, api):
     assert api(world.outsider).post(url).json()["status"] == "withdrawn"
 
 
+def test_only_a_coordinator_records_that_a_member_confirmed(db, api):
+    """A group with something to confirm: every refusal leaves it unconfirmed; the coordinator's record signs it."""
+    world = adopted_world()
+    group = coalition_actions.add_member_group(
+        actor=world.coordinator, coalition=world.coalition, name="Selby Wardens", size=8
+    )
+    url, body = f"{base(world)}/sign-ons", {"member_group_id": group.pk, "on_behalf": True}
+    for persona, status in {**MEMBERS_ONLY, "member": 403, "delegate": 403}.items():
+        before = constitution_snapshot()
+        assert_error(api(user_of(world, persona)).post(url, body), status, CODES[status])
+        assert constitution_snapshot() == before, f"{persona} changed something"
+    response = api(world.coordinator).post(url, body)
+    assert response.status_code == 201, response.content
+    assert SignOn.objects.filter(member_group=group, on_behalf=True, signed_by_name="Ana").count() == len(
+        agreement_actions.versions_to_sign(world.coalition)
+    )
+
+
 # The constitution's endpoints, for tests/api/test_authorization.py's check that every endpoint has a case.
 CONSTITUTION_WRITE_ROUTES = {
     "PUT /coalitions/{slug}/agreements/{agreement_id}/draft",
@@ -351,5 +378,5 @@ CONSTITUTION_READ_ROUTES = {
 
 
 def test_every_route_is_in_the_tables_above():
-    assert len(CONSTITUTION_WRITE_ROUTES) == len(WRITE_ROUTES)
+    assert len(CONSTITUTION_WRITE_ROUTES) == len(WRITE_ROUTES) - 1  # sign-ons twice: signing, and recording
     assert len(CONSTITUTION_READ_ROUTES) == len(READ_PATHS) + 1  # and the joining page

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accord.agreements import actions as agreement_actions
 from accord.agreements import tasks
 from accord.agreements.models import Admission, Agreement, RedLine, RemovalRequest, SignOn
+from accord.coalitions import actions as coalition_actions
 from accord.coalitions.models import Application, AuditEvent, MemberGroup
 from accord.decisions.models import Proposal
 
@@ -342,6 +343,92 @@ def test_signing_for_no_current_member_says_so(adopted, client_for):
         url("sign_on", adopted.coalition.slug), {"unit": f"g{adopted.elsewhere_group.pk}"}, follow=True
     )
     assert "That member is not a current member of this coalition: choose one from the table." in text(response)
+    assert SignOn.objects.count() == before
+
+
+def members_without_accounts(world: Any) -> tuple[MemberGroup, Any]:
+    """Selby Wardens (its delegate Jon has no account) and Joan, an individual member without one."""
+    group = coalition_actions.add_member_group(
+        actor=world.coordinator, coalition=world.coalition, name="Selby Wardens", size=8
+    )
+    coalition_actions.record_person(
+        actor=world.coordinator, coalition=world.coalition, name="Jon", member_groups=[group], delegate_of=[group]
+    )
+    joan = coalition_actions.record_person(
+        actor=world.coordinator, coalition=world.coalition, name="Joan", is_individual_member=True
+    )
+    return group, joan
+
+
+def test_a_coordinator_records_that_a_member_confirmed_at_a_meeting(adopted, client_for):
+    slug = adopted.coalition.slug
+    group, joan = members_without_accounts(adopted)
+    versions = "; ".join(
+        f"{v.title} (version {v.number})" for v in agreement_actions.versions_to_sign(adopted.coalition)
+    )
+    ana = client_for(adopted.coordinator)
+    page = text(ana.get(url("sign_on", slug)))
+    assert "Record that members confirmed (at a meeting)" in page
+    assert (
+        f"Record that Selby Wardens confirmed (at a meeting) A member group, not yet (re-)confirmed: {versions}."
+        in page
+    )
+    assert (
+        f"Record that Joan confirmed (at a meeting) An individual member, not yet (re-)confirmed: {versions}." in page
+    )
+    assert "Record that Leeds Action confirmed" not in page  # nothing missing
+    assert "Record that Ana confirmed" not in page  # Ana signs for herself
+    assert "Selby Wardens confirmed through its delegate the versions listed" in page
+    assert "Selby Wardens A member group " + versions + " Nothing in force yet" in page
+
+    # The box must be ticked: refused beside it, nothing recorded.
+    before = SignOn.objects.count()
+    response = ana.post(url("sign_on", slug), {"unit": f"g{group.pk}", "record": "1"})
+    assert response.status_code == 422
+    assert field_error(response, f"id_g{group.pk}-confirmed") == (
+        "Tick to say that Selby Wardens confirmed the versions listed, or leave it until they have."
+    )
+    assert SignOn.objects.count() == before
+
+    response = ana.post(
+        url("sign_on", slug), {"unit": f"g{group.pk}", "record": "1", f"g{group.pk}-confirmed": "on"}, follow=True
+    )
+    page = text(response)
+    assert f"Recorded, on their behalf, that Selby Wardens confirmed {versions}." in page
+    assert "Record that Selby Wardens confirmed" not in page
+    signed_at = SignOn.objects.filter(member_group=group).first().signed_at.astimezone(UTC)
+    signed_on = f"{signed_at.day} {signed_at:%b %Y}"
+    assert (
+        f"Selby Wardens A member group Signed on to everything in force {signed_on}, recorded by Ana on their behalf"
+        in page
+    )
+    assert "Leeds Action A member group Signed on to everything in force " in page
+    assert "by the founding decision" in page
+    assert set(SignOn.objects.filter(member_group=group).values_list("signed_by_name", "on_behalf")) == {("Ana", True)}
+
+    response = ana.post(
+        url("sign_on", slug), {"unit": f"p{joan.pk}", "record": "1", f"p{joan.pk}-confirmed": "on"}, follow=True
+    )
+    page = text(response)
+    assert f"Recorded, on their behalf, that Joan confirmed {versions}." in page
+    assert "Joan An individual member Signed on to everything in force" in page
+    assert "recorded by Ana on their behalf" in page
+    # Every member sees who recorded it.
+    assert "Joan An individual member Signed on to everything in force" in text(
+        client_for(adopted.member).get(url("sign_on", slug))
+    )
+
+
+@pytest.mark.parametrize("who", ["member", "delegate", "other_delegate"])
+def test_only_a_coordinator_records_for_a_member(adopted, client_for, who):
+    slug = adopted.coalition.slug
+    group, joan = members_without_accounts(adopted)
+    client = client_for(getattr(adopted, who))
+    assert "Record that" not in text(client.get(url("sign_on", slug)))
+    before = SignOn.objects.count()
+    for unit in (f"g{group.pk}", f"p{joan.pk}"):
+        response = client.post(url("sign_on", slug), {"unit": unit, "record": "1", f"{unit}-confirmed": "on"})
+        assert response.status_code == 403
     assert SignOn.objects.count() == before
 
 

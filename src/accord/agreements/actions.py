@@ -49,6 +49,7 @@ from .permissions import (
     may_propose_amendment,
     may_propose_founding,
     may_rebase,
+    may_record_sign_on,
     may_sign_for_group,
     may_withdraw_flag,
 )
@@ -426,13 +427,13 @@ def check_change(
         }
         if (cleaned["title"], cleaned["text"]) == (version.title, version.text):
             raise Invalid("The new text is the same as the text in force; change something first.", field="change.text")
-        words = f"### {cleaned['title']}, as amended\n\n{cleaned['text']}"
+        words = f"# {cleaned['title']}, as amended\n\n{cleaned['text']}"
         return cleaned, f"agreement:{agreement.pk}", version.number, words
     if target == Amendment.Target.NEW_AGREEMENT:
         cleaned = _check_new_agreement(
             coalition, change.get("title"), change.get("text"), change.get("category"), change.get("members_confirm")
         )
-        words = f"### New agreement: {cleaned['title']}\n\n{cleaned['text']}"
+        words = f"# New agreement: {cleaned['title']}\n\n{cleaned['text']}"
         return cleaned, f"new_agreement:{cleaned['key']}", 0, words
     if target in (Amendment.Target.DECISION_KIND, Amendment.Target.NEW_DECISION_KIND):
         existing = decision_kind if target == Amendment.Target.DECISION_KIND else None
@@ -467,12 +468,12 @@ def check_change(
             if before == cleaned:
                 raise Invalid("This is the rule in force already; change something first.", field="change.rule")
             words = (
-                f"### {existing.name}\n\n**Now:** {describe_rule(parse_rule(existing.rule))}\n\n"
+                f"# {existing.name}\n\n**Now:** {describe_rule(parse_rule(existing.rule))}\n\n"
                 f"**Proposed:** {describe_rule(checked['parsed'])}{scope_words}"
             )
             return cleaned, f"decision_kind:{existing.pk}", existing.revision, words
         cleaned["key"] = key
-        words = f"### New decision kind: {cleaned['name']}\n\n{describe_rule(checked['parsed'])}{scope_words}"
+        words = f"# New decision kind: {cleaned['name']}\n\n{describe_rule(checked['parsed'])}{scope_words}"
         return cleaned, f"new_decision_kind:{key}", 0, words
     if target == Amendment.Target.TERMS:
         cleaned = _terms(change, prefix="change.")
@@ -480,7 +481,7 @@ def check_change(
         cleaned = {name: value for name, value in cleaned.items() if getattr(constitution, name) != value}
         if not cleaned:
             raise Invalid("These are the terms in force already; change one first.", field="change")
-        words = "### Terms\n\n" + "\n".join(
+        words = "# Terms\n\n" + "\n".join(
             f"- {TERM_WORDS[name]}: {_shown(getattr(constitution, name))} → {_shown(value)}"
             for name, value in cleaned.items()
         )
@@ -492,7 +493,7 @@ def check_change(
             weight = decision_actions.check_agreed_weight(change.get("weight"))
         except Invalid as error:
             raise Invalid(error.message, field="change.weight") from error
-        words = f"### Agreed weight of {member_group.name}\n\n{weight or '1 (no agreed weight)'}"
+        words = f"# Agreed weight of {member_group.name}\n\n{weight or '1 (no agreed weight)'}"
         return {"weight": weight}, f"agreed_weight:{member_group.pk}", 0, words
     raise Invalid("Choose what the amendment changes: " + ", ".join(Amendment.Target.values) + ".", field="target")
 
@@ -663,7 +664,7 @@ def apply_to_join(
         else ""
     )
     if answers_text:
-        text += "\n\n### Answers to the membership questions\n\n" + answers_text
+        text += "\n\n# Answers to the membership questions\n\n" + answers_text
     try:
         proposal = decision_actions.put_to_decision(
             actor=actor,
@@ -701,6 +702,7 @@ def sign_for(
     person: Person | None = None,
     signed_by: Person | None,
     signed_by_name: str,
+    on_behalf: bool = False,
 ) -> list[SignOn]:
     done = set(
         SignOn.objects.filter(version__in=versions, member_group=member_group, person=person).values_list(
@@ -716,6 +718,7 @@ def sign_for(
                 person=person,
                 signed_by=signed_by,
                 signed_by_name=signed_by_name,
+                on_behalf=on_behalf,
             )
             for version in versions
             if version.pk not in done
@@ -724,28 +727,59 @@ def sign_for(
 
 
 @atomic_action
-def sign_on(*, actor: Actor, coalition: Coalition, member_group: MemberGroup | None = None) -> list[SignOn]:
+def sign_on(
+    *,
+    actor: Actor,
+    coalition: Coalition,
+    member_group: MemberGroup | None = None,
+    person: Person | None = None,
+    on_behalf: bool = False,
+) -> list[SignOn]:
     """Sign on (or re-confirm) the versions in force, for a member group you are delegate of, or for yourself as an
-    individual member."""
+    individual member.
+
+    With `on_behalf`, a coordinator records that a member group (through its delegate, at a meeting) or an
+    individual member (`person`) confirmed them: for members who cannot sign on here themselves. The sign-ons
+    name the coordinator who recorded them and are marked as recorded on the member's behalf."""
     standing = _standing(actor, coalition)
     if standing.role < Role.MEMBER or standing.person is None:
         raise NotAllowed("Only members of this coalition can sign on to its agreements.")
+    if on_behalf and not may_record_sign_on(standing):
+        raise NotAllowed("Only a coordinator can record that a member confirmed the agreements on their behalf.")
     if coalition.constitution_adopted_at is None:
         raise Conflict("The constitution is still a draft; sign on once the founding decision has adopted it.")
-    person = None
+    if member_group is not None and person is not None:
+        raise Invalid("Name one member: a member group or an individual member, not both.", field="member_group")
     if member_group is not None:
         if member_group.coalition_id != coalition.pk or not member_group.is_active:
             raise Invalid("Choose a current member group of this coalition.", field="member_group")
-        if not may_sign_for_group(standing, member_group):
+        if may_sign_for_group(standing, member_group):
+            on_behalf = False  # a delegate who records their own group's confirmation signs for it
+        elif not on_behalf:
             raise NotAllowed(f"Only a delegate of {member_group.name} can sign on for it.")
         who = member_group.name
+    elif person is not None and person.pk != standing.person.pk:
+        if person.coalition_id != coalition.pk or not person.is_active or not person.is_individual_member:
+            raise Invalid(
+                "Choose a current individual member of this coalition; someone who belongs through a member group "
+                "confirms with their group.",
+                field="person",
+            )
+        if not on_behalf:
+            raise NotAllowed(
+                f"Only {person.name} can sign on for themself; a coordinator can record, on their behalf, that they "
+                "confirmed at a meeting."
+            )
+        who = person.name
+    elif on_behalf and person is None:
+        raise Invalid("Name the member who confirmed: a member group or an individual member.", field="member_group")
     else:
         if not standing.person.is_individual_member:
             raise Invalid(
                 "You take part through your member group: its delegate signs on for it. Choose the group.",
                 field="member_group",
             )
-        person, who = standing.person, "themself"
+        person, who, on_behalf = standing.person, "themself", False
     versions = versions_to_sign(coalition)
     signed = sign_for(
         coalition,
@@ -754,16 +788,20 @@ def sign_on(*, actor: Actor, coalition: Coalition, member_group: MemberGroup | N
         person=person,
         signed_by=standing.person,
         signed_by_name=standing.person.name,
+        on_behalf=on_behalf,
     )
     if signed:
+        names = ", ".join(f"{s.version.title} (version {s.version.number})" for s in signed)
         _audit(
             coalition,
             actor,
             standing,
             "agreement.signed_on",
-            f"signed on for {who} to " + ", ".join(f"{s.version.title} (version {s.version.number})" for s in signed),
+            f"recorded that {who} confirmed {names} (on their behalf)"
+            if on_behalf
+            else f"signed on for {who} to {names}",
             member_group or person,
-            data={"versions": [s.version_id for s in signed]},
+            data={"versions": [s.version_id for s in signed], "on_behalf": on_behalf},
         )
     return signed
 
@@ -818,7 +856,7 @@ def ask_member_to_leave(
         coalition=coalition,
         kind=_kind_of(coalition, "ask_member_to_leave"),
         title=_title(title),
-        text=f"{body}\n\n### The agreement this rests on: {version.title} (version {version.number})\n\n{version.text}",
+        text=f"{body}\n\n# The agreement this rests on: {version.title} (version {version.number})\n\n{version.text}",
         closes_at=closes_at,
         effect="removal",
         excluded_units=excluded,

@@ -174,6 +174,10 @@ def _status_out(row: queries.SignOnStatus) -> dict[str, Any]:
             for version in row.missing
         ],
         "may_sign": row.may_sign,
+        "may_record": row.may_record,
+        "last_signed_at": row.last_signed_at,
+        "last_signed_by_name": row.last_signed_by_name,
+        "last_on_behalf": row.last_on_behalf,
     }
 
 
@@ -187,6 +191,7 @@ def _sign_on_out(sign_on: SignOn) -> dict[str, Any]:
         "person_id": sign_on.person_id,
         "signed_by_name": sign_on.signed_by_name,
         "signed_at": sign_on.signed_at,
+        "on_behalf": sign_on.on_behalf,
     }
 
 
@@ -654,7 +659,9 @@ def get_joining(request: HttpRequest, slug: str) -> dict[str, Any]:
     description=(
         "Every current member (each member group, each individual member) with the versions in force of the "
         "agreements members sign on to that it has not signed yet: after a change, who has not re-confirmed. "
-        "`may_sign` says whether the caller may sign for it."
+        "`may_sign` says whether the caller may sign for it, `may_record` whether the caller (a coordinator) may "
+        "record on its behalf that it confirmed; `last_signed_at`, `last_signed_by_name` and `last_on_behalf` say "
+        "when it last signed on to a version in force, by whom, and whether a coordinator recorded that on its behalf."
     ),
 )
 def list_sign_ons(request: HttpRequest, slug: str, query: Query[PageQuery]) -> dict[str, Any]:
@@ -668,7 +675,10 @@ def list_sign_ons(request: HttpRequest, slug: str, query: Query[PageQuery]) -> d
     summary="Sign on to the agreements in force",
     description=(
         "A delegate signs on (or re-confirms) for their member group (`member_group_id`); an individual member "
-        "signs for themselves (leave it out). Answers what was signed now: empty if all was signed already."
+        "signs for themselves (leave both ids out). A coordinator records, with `on_behalf: true`, that a member "
+        "group (`member_group_id`, through its delegate at a meeting) or an individual member (`person_id`) "
+        "confirmed the versions in force: the sign-ons name the coordinator and are marked `on_behalf`. Answers "
+        "what was signed now: empty if all was signed already."
     ),
 )
 def sign_on(request: HttpRequest, slug: str, payload: SignOnIn) -> list[dict[str, Any]]:
@@ -678,7 +688,17 @@ def sign_on(request: HttpRequest, slug: str, payload: SignOnIn) -> list[dict[str
         if payload.member_group_id is not None
         else None
     )
-    signed = actions.sign_on(actor=request.auth, coalition=coalition, member_group=group)
+    person = (
+        _person_named(request.auth, coalition, payload.person_id, field="person_id")
+        if payload.person_id is not None
+        else None
+    )
+    try:
+        signed = actions.sign_on(
+            actor=request.auth, coalition=coalition, member_group=group, person=person, on_behalf=payload.on_behalf
+        )
+    except ActionError as error:
+        raise _renamed(error, "member_group", "person") from None
     return [_sign_on_out(row) for row in signed]
 
 

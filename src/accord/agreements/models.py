@@ -137,6 +137,13 @@ class SignOn(models.Model):
     signed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     signed_by_name = models.CharField(max_length=200)
     signed_at = models.DateTimeField(default=timezone.now)
+    on_behalf = models.BooleanField(
+        default=False,
+        help_text=(
+            "Recorded by a coordinator (signed_by) that the member confirmed, at a meeting, rather than signed by "
+            "the group's delegate or the individual member."
+        ),
+    )
 
     class Meta:
         ordering = ["-signed_at"]

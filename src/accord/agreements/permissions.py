@@ -46,6 +46,12 @@ def may_sign_for_group(standing: Standing, member_group: MemberGroup) -> bool:
     return standing.role >= Role.MEMBER and member_group.pk in standing.delegate_of
 
 
+def may_record_sign_on(standing: Standing) -> bool:
+    """A coordinator records that a member group (through its delegate, at a meeting) or an individual member
+    confirmed the versions in force, for members who cannot sign on here themselves."""
+    return standing.role >= Role.COORDINATOR
+
+
 def may_keep_red_lines(standing: Standing, member_group: MemberGroup) -> bool:
     """A group states, confirms and withdraws its red lines through its delegates."""
     return standing.role >= Role.MEMBER and member_group.pk in standing.delegate_of

@@ -37,7 +37,7 @@ from .models import (
     RemovalRequest,
     SignOn,
 )
-from .permissions import may_view_constitution
+from .permissions import may_record_sign_on, may_view_constitution
 
 PUBLIC_KEYS = ("unity_statement", "purpose", "membership_criteria", "membership_expectations")
 
@@ -407,13 +407,18 @@ def induction(actor: Actor, coalition: Coalition) -> InductionView:
 
 @dataclass
 class SignOnStatus:
-    """One member (a group, or an individual member) and the versions in force it has not signed yet."""
+    """One member (a group, or an individual member), the versions in force it has not signed yet, and its latest
+    sign-on to a version in force: who signed it, or which coordinator recorded it on the member's behalf."""
 
     label: str
     member_group: MemberGroup | None
     person: Person | None
     missing: list[AgreementVersion]
     may_sign: bool = False
+    may_record: bool = False
+    last_signed_at: datetime | None = None
+    last_signed_by_name: str = ""
+    last_on_behalf: bool = False
 
     @property
     def key(self) -> str:
@@ -421,41 +426,61 @@ class SignOnStatus:
 
 
 def sign_on_status(actor: Actor, coalition: Coalition) -> list[SignOnStatus]:
-    """Every current member and what it has not (re-)confirmed: the same rules for everyone. Three queries."""
+    """Every current member and what it has not (re-)confirmed: the same rules for everyone. Three queries.
+
+    `may_sign`: the viewer signs for it (its delegate, or the individual member themself); `may_record`: the viewer,
+    a coordinator, may record on its behalf that it confirmed (when they do not sign for it themselves)."""
     standing = _member_standing(actor, coalition)
     rows = [row for row in agreement_rows(coalition) if row.agreement.members_confirm]
     current = [row.version for row in rows]
     if coalition.constitution_adopted_at is None:
         current = []
     signed: set[tuple[str, int]] = set()
-    for group_id, person_id, version_id in SignOn.objects.filter(version__in=current).values_list(
-        "member_group_id", "person_id", "version_id"
-    ):
-        signed.add((f"g{group_id}" if group_id else f"p{person_id}", version_id))
+    latest: dict[str, tuple[datetime, str, bool]] = {}
+    for group_id, person_id, version_id, signed_at, signed_by_name, on_behalf in SignOn.objects.filter(
+        version__in=current
+    ).values_list("member_group_id", "person_id", "version_id", "signed_at", "signed_by_name", "on_behalf"):
+        key = f"g{group_id}" if group_id else f"p{person_id}"
+        signed.add((key, version_id))
+        if key not in latest or signed_at > latest[key][0]:
+            latest[key] = (signed_at, signed_by_name, on_behalf)
+    records = may_record_sign_on(standing) and bool(current)
     result = []
     for group in coalition_queries.current_groups(coalition):
         key = f"g{group.pk}"
+        may_sign = group.pk in standing.delegate_of
         result.append(
             SignOnStatus(
                 group.name,
                 group,
                 None,
                 [v for v in current if (key, v.pk) not in signed],
-                may_sign=group.pk in standing.delegate_of,
+                may_sign=may_sign,
+                may_record=records and not may_sign,
+                **_latest(latest.get(key)),
             )
         )
     for person in coalition_queries.individual_members(coalition):
         key = f"p{person.pk}"
+        may_sign = standing.person is not None and standing.person.pk == person.pk
         result.append(
             SignOnStatus(
                 person.name,
                 None,
                 person,
                 [v for v in current if (key, v.pk) not in signed],
-                may_sign=standing.person is not None and standing.person.pk == person.pk,
+                may_sign=may_sign,
+                may_record=records and not may_sign,
+                **_latest(latest.get(key)),
             )
         )
     return result
+
+
+def _latest(found: tuple[datetime, str, bool] | None) -> dict[str, Any]:
+    if found is None:
+        return {}
+    return {"last_signed_at": found[0], "last_signed_by_name": found[1], "last_on_behalf": found[2]}
 
 
 # --- red lines ----------------------------------------------------------------------------------------------------

@@ -124,7 +124,25 @@ class RebaseIn(ChangeInput):
 
 class SignOnIn(StrictInput):
     member_group_id: Id | None = Field(
-        None, description="The member group you sign for as its delegate; leave out to sign as an individual member."
+        None,
+        description=(
+            "The member group you sign for as its delegate (or, with `on_behalf`, whose confirmation you record); "
+            "leave out to sign as an individual member."
+        ),
+    )
+    person_id: Id | None = Field(
+        None,
+        description=(
+            "With `on_behalf`: the individual member whose confirmation you record. Leave out to sign for yourself."
+        ),
+    )
+    on_behalf: bool = Field(
+        False,
+        description=(
+            "Coordinators only: record that the member group (through its delegate, at a meeting) or the individual "
+            "member confirmed the versions in force, for members who cannot sign on here themselves. The sign-ons "
+            "name you and are marked as recorded on their behalf."
+        ),
     )
 
 
@@ -298,6 +316,18 @@ class SignOnStatusOut(Schema):
     person_id: int | None
     missing: list[MissingVersionOut] = Field(..., description="Versions in force not yet signed (re-confirmed).")
     may_sign: bool = Field(..., description="Whether the caller may sign for this member.")
+    may_record: bool = Field(
+        ..., description="Whether the caller, a coordinator, may record on this member's behalf that it confirmed."
+    )
+    last_signed_at: datetime | None = Field(
+        ..., description="When this member last signed on to a version in force; null if it has signed none."
+    )
+    last_signed_by_name: str = Field(
+        ..., description="Who signed it: the delegate or member, or the coordinator who recorded it on their behalf."
+    )
+    last_on_behalf: bool = Field(
+        ..., description="Whether that last sign-on was recorded by a coordinator on the member's behalf."
+    )
 
 
 class SignOnOut(Schema):
@@ -309,6 +339,7 @@ class SignOnOut(Schema):
     person_id: int | None
     signed_by_name: str
     signed_at: datetime
+    on_behalf: bool = Field(..., description="Recorded by a coordinator (`signed_by_name`) on the member's behalf.")
 
 
 class GroupDelegatesOut(Schema):

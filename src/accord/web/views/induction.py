@@ -71,10 +71,29 @@ def induction(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+class RecordSignOnForm(forms.Form):
+    """A coordinator records that a member who does not sign on here confirmed the versions in force."""
+
+    confirmed = forms.BooleanField(required=True)
+
+    def __init__(self, *args: object, row: agreement_queries.SignOnStatus, **kwargs: object) -> None:
+        super().__init__(*args, prefix=row.key, **kwargs)  # type: ignore[arg-type]
+        via = " through its delegate" if row.member_group is not None else ""
+        field = self.fields["confirmed"]
+        field.label = f"{row.label} confirmed{via} the version{'s' if len(row.missing) != 1 else ''} listed"
+        field.help_text = (
+            "For example at a meeting, or in writing. The record names you and says it was on their behalf."
+        )
+        field.error_messages["required"] = (
+            f"Tick to say that {row.label} confirmed the versions listed, or leave it until they have."
+        )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def sign_on(request: HttpRequest, slug: str) -> HttpResponse:
-    """Who has not (re-)confirmed the agreements in force, and a button for each member the viewer signs for."""
+    """Who has not (re-)confirmed the agreements in force, a button for each member the viewer signs for, and for
+    coordinators a form to record, on their behalf, that a member who does not sign on here confirmed."""
     context = coalition_context(request, slug)
     coalition = context["coalition"]
     if request.method == "POST":
@@ -84,6 +103,8 @@ def sign_on(request: HttpRequest, slug: str) -> HttpResponse:
         if row is None:
             messages.error(request, "That member is not a current member of this coalition: choose one from the table.")
             return redirect("web:sign_on", coalition.slug)
+        if request.POST.get("record"):
+            return _record(request, context, rows, row)
         if not row.may_sign:
             if row.member_group is not None:
                 raise NotAllowed(f"Only a delegate of {row.label} can sign on for it.")
@@ -107,8 +128,57 @@ def sign_on(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.info(request, f"{row.label} had already signed on to every agreement in force.")
         return redirect("web:sign_on", coalition.slug)
-    rows = agreement_queries.sign_on_status(request.user, coalition)
+    return _sign_on_page(request, context, agreement_queries.sign_on_status(request.user, coalition))
+
+
+def _record(
+    request: HttpRequest,
+    context: dict,
+    rows: list[agreement_queries.SignOnStatus],
+    row: agreement_queries.SignOnStatus,
+) -> HttpResponse:
+    coalition = context["coalition"]
+    if not row.may_record:
+        if row.may_sign:
+            raise NotAllowed(f"You sign on for {row.label} yourself: use the sign-on button, not a record.")
+        raise NotAllowed("Only a coordinator can record that a member confirmed the agreements on their behalf.")
+    form = RecordSignOnForm(request.POST, row=row)
+    signed = None
+    if form.is_valid():
+        signed = attempt(
+            form,
+            agreement_actions.sign_on,
+            actor=request.user,
+            coalition=coalition,
+            member_group=row.member_group,
+            person=row.person,
+            on_behalf=True,
+        )
+    if signed is None:
+        return _sign_on_page(request, context, rows, failed=form, status=422)
+    if signed:
+        names = "; ".join(f"{s.version.title} (version {s.version.number})" for s in signed)
+        messages.success(request, f"Recorded, on their behalf, that {row.label} confirmed {names}.")
+    else:
+        messages.info(request, f"{row.label} had already signed on to every agreement in force.")
+    return redirect("web:sign_on", coalition.slug)
+
+
+def _sign_on_page(
+    request: HttpRequest,
+    context: dict,
+    rows: list[agreement_queries.SignOnStatus],
+    *,
+    failed: RecordSignOnForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    coalition = context["coalition"]
     mine = [row for row in rows if row.may_sign and row.missing]
+    records = [
+        (row, failed if failed is not None and failed.prefix == row.key else RecordSignOnForm(row=row))
+        for row in rows
+        if row.may_record and row.missing
+    ]
     return render(
         request,
         "web/induction/sign_on.html",
@@ -116,7 +186,9 @@ def sign_on(request: HttpRequest, slug: str) -> HttpResponse:
         | {
             "rows": rows,
             "mine": mine,
+            "records": records,
             "waiting": sum(1 for row in rows if row.missing),
             "adopted": coalition.constitution_adopted_at is not None,
         },
+        status=status,
     )
