@@ -727,6 +727,13 @@ def test_flagging_a_proposal_as_touching_a_red_line(adopted, api):
 # --- bad input -------------------------------------------------------------------------------------------------------
 
 
+def nested(depth: int) -> list:
+    value: list = [1]
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 def test_bad_amendments_name_the_field_at_fault(adopted, api):
     world = adopted
     unity = agreement(world, "unity_statement")
@@ -784,6 +791,9 @@ def test_bad_amendments_name_the_field_at_fault(adopted, api):
             "closes_at",
         ),
         ({"target": "agreement", "agreement_id": unity.pk, "change": {"text": "x"}, "extra": 1}, 422, "extra"),
+        # Nested deeper than any change, but not so deep that the JSON parser refuses it: refused, never a 500.
+        ({"target": "new_decision_kind", "change": {"rule": nested(500)}}, 422, "change"),
+        ({"target": "terms", "change": {"induction_days": nested(800)}}, 422, "change"),
     ]
     before = constitution_snapshot()
     for body, status, field in cases:

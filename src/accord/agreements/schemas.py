@@ -36,24 +36,36 @@ CHANGE_DESCRIPTION = (
 )
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
-    return False
+CHANGE_DEPTH_MAX = 32  # a rule with its fallbacks is a few levels deep; anything far deeper is not a change
+
+
+def _check_nested(value: Any) -> None:
+    """Refuse NUL characters anywhere inside, and nesting deeper than any change has: walked with a stack, so a
+    hostile body cannot exhaust the interpreter's recursion."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > CHANGE_DEPTH_MAX:
+            raise PydanticCustomError(
+                "too_deep", f"The change is nested more than {CHANGE_DEPTH_MAX} levels deep; send a flatter object."
+            )
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise PydanticCustomError("nul_character", "Remove the invisible NUL characters from this text.")
+        elif isinstance(item, dict):
+            pending.extend((key, depth + 1) for key in item)
+            pending.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend((child, depth + 1) for child in item)
 
 
 class ChangeInput(StrictInput):
-    """An input carrying a free-form `change`: NUL characters are refused inside it too."""
+    """An input carrying a free-form `change`: NUL characters and absurd nesting are refused inside it too."""
 
     @field_validator("change", mode="after", check_fields=False)
     @classmethod
     def _refuse_nul_inside(cls, value: Any) -> Any:
-        if _has_nul(value):
-            raise PydanticCustomError("nul_character", "Remove the invisible NUL characters from this text.")
+        _check_nested(value)
         return value
 
 
