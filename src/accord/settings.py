@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "accord.coalitions",
     "accord.decisions",
     "accord.agreements",
+    "accord.meetings",
     "accord.web",
     "accord.api",
 ]
