@@ -16,6 +16,7 @@ from accord.accounts.api import router as accounts_router
 from accord.agreements.api import router as agreements_router
 from accord.coalitions.api import router as coalitions_router
 from accord.decisions.api import router as decisions_router
+from accord.meetings.api import router as meetings_router
 
 from .auth import SIGNED_IN
 from .errors import add_error_responses, install_error_handlers, json_answers
@@ -70,6 +71,7 @@ api.add_router("", coalitions_router)
 api.add_router("", accounts_router)
 api.add_router("", decisions_router)
 api.add_router("", agreements_router)
+api.add_router("", meetings_router)
 
 # Last, so it only answers what nothing above matched: an unknown address under /api/v1/ gets the JSON error
 # shape rather than the site's HTML 404 page.

@@ -344,6 +344,7 @@ def reply_to_meeting(
     other_needs: str = "",
 ) -> Reply:
     """Say whether you come and what you need to take part; asked every time, as needs change."""
+    meeting = _lock(meeting)  # as saved now: a reply must not slip in as the meeting is cancelled
     standing = _member(actor, meeting.coalition)
     _open_for_changes(meeting, what="replies")
     if meeting.has_ended():
@@ -391,9 +392,15 @@ def reply_to_meeting(
 # --- the agenda -----------------------------------------------------------------------------------------------------
 
 
-def _add_follow_ups(meeting: Meeting) -> int:
-    """Open tasks from earlier meetings of this kind become the first items of this meeting's agenda."""
-    if meeting.kind == Meeting.Kind.SOCIAL:
+# Follow-ups carry over between meetings of the whole coalition. Working-group meetings would mix every group's
+# tasks until meetings know their working group (issue 7), and socials set no tasks.
+FOLLOWED_UP = COALITION_WIDE
+
+
+def _add_follow_ups(meeting: Meeting, *, only: Task | None = None) -> int:
+    """Open tasks from earlier meetings of this kind become the first items of this meeting's agenda (`only`: just
+    that task, so follow-ups an organiser took off are not put back)."""
+    if meeting.kind not in FOLLOWED_UP:
         return 0
     already = set(
         AgendaItem.objects.filter(meeting=meeting, follow_up_of__isnull=False).values_list("follow_up_of_id", flat=True)
@@ -408,6 +415,8 @@ def _add_follow_ups(meeting: Meeting) -> int:
         .exclude(pk__in=already)
         .order_by("due_on", "id")
     )
+    if only is not None:
+        open_tasks = open_tasks.filter(pk=only.pk)
     items = [
         AgendaItem(meeting=meeting, title=f"Follow up: {task.title}"[:TITLE_MAX], follow_up_of=task, position=index)
         for index, task in enumerate(open_tasks)
@@ -613,7 +622,7 @@ def save_notes(*, actor: Actor, item: AgendaItem, notes: str, base_revision: Any
     """Save one item's notes, as often as the note-taker types. Two people editing different items never clash;
     a save based on an older text of the same item is refused with the text now saved, never overwriting it."""
     with transaction.atomic():
-        meeting = item.meeting
+        meeting = Meeting.objects.select_related("coalition").get(pk=item.meeting_id)  # as saved now, not as loaded
         standing = _note_writer(actor, meeting)
         try:
             base = int(str(base_revision))
@@ -795,10 +804,11 @@ def create_task(
     owner = owner_person.name if owner_person is not None else owner_group.name  # type: ignore[union-attr]
     _audit(coalition, actor, standing, "task.created", f"asked {owner} to “{task.title}”", task)
     if meeting is not None:
-        for later in Meeting.objects.filter(
+        later_meetings = Meeting.objects.select_for_update().filter(
             coalition=coalition, kind=meeting.kind, status=Meeting.Status.SCHEDULED, starts_at__gt=meeting.starts_at
-        ):
-            _add_follow_ups(later)
+        )
+        for later in later_meetings:  # locked, so two tasks added at once cannot both add the same item
+            _add_follow_ups(later, only=task)
     return task
 
 

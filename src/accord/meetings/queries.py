@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accord.agreements.models import AgreementVersion
@@ -381,6 +381,8 @@ class PublicNotes:
     decisions: list[str]
     tasks: list[tuple[str, str]]  # (task, who: a role or a group)
     present: int
+    title: str = ""  # the meeting's title, names replaced too
+    description: str = ""
 
 
 def _stand_in(person: Person, roles_held: dict[int, str], groups: dict[int, str]) -> str:
@@ -398,18 +400,46 @@ def _anonymiser(found: Meeting) -> Any:
     for affiliation in (
         Affiliation.objects.filter(person__coalition=found.coalition)
         .select_related("member_group")
-        .order_by("ended_at", "member_group__name")
+        .order_by(F("ended_at").desc(nulls_first=True), "member_group__name")  # current group first, any database
     ):
         groups.setdefault(affiliation.person_id, affiliation.member_group.name)
-    # Longest names first, so "Ana Lima" is replaced before "Ana".
-    names = sorted(
-        ((p.name, _stand_in(p, roles_held, groups)) for p in people if p.name.strip()), key=lambda pair: -len(pair[0])
+    # One pattern for every name, longest first so "Ana Lima" wins over "Ana": a 14,000-person coalition costs one
+    # pass over each text, not one per person.
+    labels: dict[str, str] = {}
+    for person in sorted(people, key=lambda p: -len(p.name)):
+        name = " ".join(person.name.split())
+        if " " in name:  # one-word names are matched with their capital, below, so "Will" spares "will"
+            labels.setdefault(name.lower(), _stand_in(person, roles_held, groups))
+    pattern = (
+        re.compile(
+            r"(?<!\w)(" + "|".join(re.escape(name) for name in sorted(labels, key=len, reverse=True)) + r")(?!\w)",
+            re.IGNORECASE,
+        )
+        if labels
+        else None
     )
-    patterns = [(re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE), label) for name, label in names]
+
+    # Note-takers write first names too ("Ana will call the council"): those are replaced as well, matched with
+    # their capital so ordinary words stay; a first name two people share becomes "a member".
+    first_names: dict[str, str] = {}
+    for person in people:
+        parts = person.name.split()
+        if parts:
+            label = _stand_in(person, roles_held, groups)
+            first_names[parts[0]] = label if first_names.get(parts[0], label) == label else "a member"
+    first_pattern = (
+        re.compile(
+            r"(?<!\w)(" + "|".join(re.escape(name) for name in sorted(first_names, key=len, reverse=True)) + r")(?!\w)"
+        )
+        if first_names
+        else None
+    )
 
     def anonymise(text: str) -> str:
-        for pattern, label in patterns:
-            text = pattern.sub(f"[{label}]", text)
+        if pattern is not None:
+            text = pattern.sub(lambda match: f"[{labels[' '.join(match.group(0).lower().split())]}]", text)
+        if first_pattern is not None:
+            text = first_pattern.sub(lambda match: f"[{first_names[match.group(0)]}]", text)
         return text
 
     return anonymise, roles_held, groups
@@ -432,7 +462,15 @@ def public_notes(found: Meeting) -> PublicNotes:
             else "someone"
         )
         task_rows.append((anonymise(row.title), who))
-    return PublicNotes(found, items, decisions_text, task_rows, Attendance.objects.filter(meeting=found).count())
+    return PublicNotes(
+        found,
+        items,
+        decisions_text,
+        task_rows,
+        Attendance.objects.filter(meeting=found).count(),
+        title=anonymise(found.title),
+        description=anonymise(found.description),
+    )
 
 
 def published(coalition: Coalition, meeting_id: Any) -> Meeting:
@@ -445,6 +483,20 @@ def published(coalition: Coalition, meeting_id: Any) -> Meeting:
 # --- calendar feeds ------------------------------------------------------------------------------------------------
 
 
+def calendar_feeds(actor: Actor, coalition: Coalition) -> tuple[CalendarFeed | None, CalendarFeed | None]:
+    """The viewer's own calendar address and the coalition's, if made (reading makes none: see
+    actions.calendar_feed)."""
+    standing = _member(actor, coalition)
+    feeds = CalendarFeed.objects.filter(coalition=coalition).filter(Q(person__isnull=True) | Q(person=standing.person))
+    mine = shared = None
+    for one in feeds:
+        if one.person_id is None:
+            shared = one
+        elif standing.person is not None and one.person_id == standing.person.pk:
+            mine = one
+    return mine, shared
+
+
 def feed(token: str) -> tuple[CalendarFeed, list[Meeting]]:
     """The meetings a calendar feed shows (found by its secret token, since calendar apps cannot sign in)."""
     if not isinstance(token, str) or not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token):
@@ -454,5 +506,7 @@ def feed(token: str) -> tuple[CalendarFeed, list[Meeting]]:
         raise NotFound("There is no such calendar.")
     rows = Meeting.objects.filter(coalition=found.coalition, ends_at__gt=timezone.now() - timedelta(days=90))
     if found.person is not None:
-        rows = rows.exclude(replies__person=found.person, replies__answer=Reply.Answer.NO)
+        # One subquery, so another person's "no" never hides a meeting from this feed.
+        declined = Reply.objects.filter(person=found.person, answer=Reply.Answer.NO).values("meeting_id")
+        rows = rows.exclude(pk__in=declined)
     return found, list(rows.select_related("coalition").order_by("starts_at"))

@@ -71,7 +71,7 @@ def send_digest(person_id: int) -> None:
     now = timezone.now()
     with transaction.atomic():
         preference = (
-            DigestPreference.objects.select_for_update()
+            DigestPreference.objects.select_for_update(of=("self",))  # person__user is an outer join: lock only this
             .select_related("person", "person__coalition", "person__user")
             .filter(person_id=person_id)
             .first()
@@ -85,17 +85,19 @@ def send_digest(person_id: int) -> None:
         person = preference.person
         preference.last_sent_at = now
         preference.save(update_fields=["last_sent_at"])
-    if person.user is not None and person.email:
-        summary = queries.catch_up(person.user, person.coalition, since=since)
-        link = settings.BASE_URL + reverse("web:catch_up", args=[person.coalition.slug])
-        body = render_to_string(
-            "meetings/email/digest.txt",
-            {"catch_up": summary, "coalition": person.coalition, "link": link, "person": person},
-        )
-        send_mail(
-            subject=_subject(f"What happened in {person.coalition.name} since {since:%d %B}"),
-            message=body,
-            from_email=None,
-            recipient_list=[person.email],
-        )
-    transaction.on_commit(lambda: schedule_digest(person_id))
+    try:
+        if person.user is not None and person.email:
+            summary = queries.catch_up(person.user, person.coalition, since=since)
+            link = settings.BASE_URL + reverse("web:catch_up", args=[person.coalition.slug])
+            body = render_to_string(
+                "meetings/email/digest.txt",
+                {"catch_up": summary, "coalition": person.coalition, "link": link, "person": person},
+            )
+            send_mail(
+                subject=_subject(f"What happened in {person.coalition.name} since {since:%d %B}"),
+                message=body,
+                from_email=None,
+                recipient_list=[person.email],
+            )
+    finally:
+        schedule_digest(person_id)  # whatever happened to this one, the next digest is still due
