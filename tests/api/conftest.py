@@ -29,7 +29,16 @@ from accord.coalitions.models import (
     MemberGroup,
     Person,
 )
-from accord.decisions.models import AgreedWeight, DecisionKind, EligibleUnit, Proposal, Round, Stance
+from accord.decisions.models import (
+    AgreedWeight,
+    DecisionKind,
+    EligibleUnit,
+    GroupMemberView,
+    GroupRule,
+    Proposal,
+    Round,
+    Stance,
+)
 from tests import personas
 
 # The demo coalition's fixtures, until tests/conftest.py registers them for the whole suite.
@@ -147,6 +156,8 @@ def snapshot() -> tuple[Any, ...]:
         _rows(Round),
         _rows(EligibleUnit),
         _rows(Stance),
+        _rows(GroupRule),
+        _rows(GroupMemberView),
         AuditEvent.objects.count(),
         last_event,
     )

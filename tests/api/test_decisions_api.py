@@ -597,6 +597,7 @@ def test_a_member_puts_a_proposal_to_decision(api, demo):
         "results_visibility": "after_close",
         "stance_visibility": "open",
         "close_when_all_responded": False,
+        "process": "standard",
         "rule": {
             "method": "majority",
             "unit": "people",
@@ -1183,6 +1184,9 @@ def test_a_member_gives_a_stance_and_changes_it(api, demo):
         "score": None,
         "choice": None,
         "reason": "Tuesdays clash with the tenants' meetings.",
+        "spokes_position": "",  # a standard proposal: no spokescouncil position, amendment or note
+        "amendment": "",
+        "note": "",
         "recorded_by": "Daniel Murphy",
         "created_at": iso(stance.created_at),
         "is_current": True,
@@ -1724,6 +1728,7 @@ def test_the_document_lists_the_decision_endpoints(document):
         path: methods
         for path, methods in paths.items()
         if path.startswith(("/coalitions/{slug}/decision-kinds", "/coalitions/{slug}/agreed-weights"))
+        or path == "/coalitions/{slug}/member-groups/{group_id}/rule"
         or path.startswith(("/coalitions/{slug}/proposals", "/tally"))
         and "/red-line-flags" not in path  # the constitution's, in test_constitution_api.py
     } == {
@@ -1741,6 +1746,10 @@ def test_the_document_lists_the_decision_endpoints(document):
         "/coalitions/{slug}/proposals/{proposal_id}/stances/history": {"get"},
         "/coalitions/{slug}/proposals/{proposal_id}/not-responded": {"get"},
         "/coalitions/{slug}/proposals/{proposal_id}/eligible": {"get"},
+        "/coalitions/{slug}/proposals/{proposal_id}/spokes-positions": {"get"},
+        "/coalitions/{slug}/proposals/{proposal_id}/member-views": {"post"},
+        "/coalitions/{slug}/proposals/{proposal_id}/settle-group-position": {"post"},
+        "/coalitions/{slug}/member-groups/{group_id}/rule": {"get", "put"},
         "/tally": {"post"},
     }
 

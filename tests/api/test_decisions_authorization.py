@@ -17,9 +17,12 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from accord.coalitions import queries as coalition_queries
 from accord.coalitions.models import AuditEvent
-from accord.decisions.models import AgreedWeight, DecisionKind, Proposal, Round, Stance
+from accord.decisions import group_rules
+from accord.decisions.models import AgreedWeight, DecisionKind, GroupMemberView, GroupRule, Proposal, Round, Stance
 from accord.demo import Demo
+from accord.governance import describe_rule, parse_rule
 
 from .conftest import assert_error, snapshot
 from .test_authorization import persona
@@ -177,6 +180,113 @@ def proposal_path(tail: str) -> Callable[[Demo, Proposal], str]:
     return lambda demo, proposal: f"{base(demo)}/proposals/{proposal.pk}{tail}"
 
 
+# --- spokescouncils: a member group's internal rule, its members' views, settling its position ------------------
+
+MEMBERS_RULE = {"method": "majority", "unit": "people"}  # as sent
+STORED_MEMBERS_RULE = {"method": "majority", "unit": "people", "weighting": "equal", "base": "decided"}
+LEEDS_DELEGATES_ONLY = (403, "not_allowed", "Only Leeds Climate Action's delegates can set its internal rule.")
+LEEDS_MEMBERS_ONLY = (403, "not_allowed", "Only members of Leeds Climate Action can give a view for it.")
+MEMBERS_MAY = (403, "not_allowed", "Only members of this coalition can do this.")
+LEEDS_PEOPLE = 6  # Leeds Climate Action's current people in the demo, the member and the delegate among them
+
+
+def leeds_people(demo: Demo) -> list[Any]:
+    """Leeds Climate Action's current people (the member and the delegate among them)."""
+    people = list(coalition_queries.current_people(demo.coalition, in_groups=[demo.delegate_group.pk]).order_by("pk"))
+    assert len(people) == LEEDS_PEOPLE
+    return people
+
+
+def with_leeds_rule(demo: Demo) -> None:
+    """Leeds Climate Action settles its spokescouncil positions by a majority of its members, set by its delegate."""
+    group_rules.set_group_rule(actor=demo.delegate, member_group=demo.delegate_group, rule=MEMBERS_RULE)
+
+
+def spokes_proposal(demo: Demo) -> Proposal:
+    """The budget (counted by member groups) put to a spokescouncil, Leeds Climate Action having its own rule."""
+    with_leeds_rule(demo)
+    return open_proposal(demo, "budget_and_strategy", title="Set next year's budget", process="spokescouncil")
+
+
+def spokes_proposal_with_a_view(demo: Demo) -> Proposal:
+    """The spokescouncil proposal, with the member's view (agree) the only one Leeds Climate Action has given."""
+    proposal = spokes_proposal(demo)
+    group_rules.give_member_view(
+        actor=demo.member, proposal=proposal, member_group=demo.delegate_group, spokes_position="agree"
+    )
+    return proposal
+
+
+def spokes_proposal_with_every_view(demo: Demo) -> Proposal:
+    """The spokescouncil proposal, every current person of Leeds Climate Action having given a view (agree)."""
+    proposal = spokes_proposal(demo)
+    round_ = Round.objects.get(proposal=proposal, number=1)
+    GroupMemberView.objects.bulk_create(
+        GroupMemberView(round=round_, member_group=demo.delegate_group, person=person, spokes_position="agree")
+        for person in leeds_people(demo)
+    )
+    return proposal
+
+
+def rule_set(demo: Demo, who: str, _: Any, body: dict[str, Any]) -> None:
+    row = GroupRule.objects.get(member_group=demo.delegate_group)
+    assert (row.rule, row.enabled, row.updated_by) == (STORED_MEMBERS_RULE, True, demo.delegate_person)
+    assert body == {
+        "member_group": demo.delegate_group.pk,
+        "rule": STORED_MEMBERS_RULE,
+        "rule_text": describe_rule(parse_rule(STORED_MEMBERS_RULE)),
+        "enabled": True,
+    }
+    assert (last_event().verb, last_event().actor_user_id) == ("group_rule.set", demo.delegate.pk)
+
+
+def view_given(demo: Demo, who: str, proposal: Proposal, body: dict[str, Any]) -> None:
+    (view,) = GroupMemberView.objects.filter(round__proposal=proposal)
+    assert (view.member_group, view.person, view.spokes_position, view.amendment, view.reason) == (
+        demo.delegate_group,
+        person_of(demo, who),
+        "amend",
+        "Half the budget for the spring campaign.",
+        "",
+    )
+    assert body == {
+        "member_group": demo.delegate_group.pk,
+        "round": 1,
+        "spokes_position": "amend",
+        "amendment": "Half the budget for the spring campaign.",
+        "reason": "",
+        "updated_at": iso(view.updated_at),
+    }
+    assert not Stance.objects.filter(round__proposal=proposal).exists()  # a view is not yet the group's position
+    assert (last_event().verb, last_event().actor_user_id) == ("group_view.given", persona(demo, who).pk)
+
+
+def settled_from(views: int) -> Callable[..., None]:
+    """The group's position, settled by its rule from `views` views, all of them agreeing."""
+
+    def expect(demo: Demo, who: str, proposal: Proposal, body: dict[str, Any]) -> None:
+        stance = Stance.objects.get(round__proposal=proposal, is_current=True)
+        assert (stance.unit_key, stance.spokes_position, stance.position, stance.recorded_by) == (
+            key_of(demo.delegate_group),
+            "agree",
+            "agree",
+            person_of(demo, who),
+        )
+        assert stance.note.startswith(
+            f"Settled by Leeds Climate Action's internal rule from {views} of {LEEDS_PEOPLE} members' views: "
+        )
+        assert (body["id"], body["unit"], body["spokes_position"], body["note"], body["recorded_by"]) == (
+            stance.pk,
+            key_of(demo.delegate_group),
+            "agree",
+            stance.note,
+            name_of(who),
+        )
+        assert (last_event().verb, last_event().actor_user_id) == ("stance.recorded", persona(demo, who).pk)
+
+    return expect
+
+
 WRITES = [
     Write(
         "add_decision_kind",
@@ -327,6 +437,87 @@ WRITES = [
         prepare=groups_proposal,
     ),
     Write(
+        "set_group_rule",
+        "PUT /coalitions/{slug}/member-groups/{group_id}/rule",
+        lambda demo, _: (f"{base(demo)}/member-groups/{demo.delegate_group.pk}/rule", {"rule": MEMBERS_RULE}),
+        {
+            "anonymous": SIGN_IN,
+            "outsider": MEMBERS_MAY,  # the group is looked up first, and only members may see it
+            "member": LEEDS_DELEGATES_ONLY,  # a member of the group, not its delegate
+            "delegate": 200,
+            "coordinator": LEEDS_DELEGATES_ONLY,  # coordinating the coalition is no say in a group's own rule
+        },
+        rule_set,
+    ),
+    Write(
+        "give_member_view",
+        "POST /coalitions/{slug}/proposals/{proposal_id}/member-views",
+        lambda demo, proposal: (
+            proposal_path("/member-views")(demo, proposal),
+            {
+                "member_group": demo.delegate_group.pk,
+                "spokes_position": "amend",
+                "amendment": "Half the budget for the spring campaign.",
+            },
+        ),
+        {
+            "anonymous": SIGN_IN,
+            "outsider": MEMBERS_ONLY,
+            "member": 201,
+            "delegate": 201,  # a delegate is a member of the group too
+            "coordinator": LEEDS_MEMBERS_ONLY,  # an individual member, in no group
+        },
+        view_given,
+        prepare=spokes_proposal,
+    ),
+    Write(
+        "settle_group_position_before_every_view",
+        "POST /coalitions/{slug}/proposals/{proposal_id}/settle-group-position",
+        lambda demo, proposal: (
+            proposal_path("/settle-group-position")(demo, proposal),
+            {"member_group": demo.delegate_group.pk},
+        ),
+        {
+            "anonymous": SIGN_IN,
+            "outsider": MEMBERS_ONLY,
+            "member": (
+                403,
+                "not_allowed",
+                f"Until every member has given a view (1 of {LEEDS_PEOPLE} so far), only Leeds Climate Action's "
+                "delegates can settle its position.",
+            ),
+            "delegate": 201,
+            "coordinator": (
+                403,
+                "not_allowed",
+                "Only Leeds Climate Action's delegates or members can settle its position.",
+            ),
+        },
+        settled_from(1),
+        prepare=spokes_proposal_with_a_view,
+    ),
+    Write(
+        "settle_group_position_once_every_member_gave_a_view",
+        "POST /coalitions/{slug}/proposals/{proposal_id}/settle-group-position",
+        lambda demo, proposal: (
+            proposal_path("/settle-group-position")(demo, proposal),
+            {"member_group": demo.delegate_group.pk},
+        ),
+        {
+            "anonymous": SIGN_IN,
+            "outsider": MEMBERS_ONLY,
+            "member": 201,  # any member, now that every member has given a view
+            "delegate": 201,
+            "coordinator": (
+                403,
+                "not_allowed",
+                "Only Leeds Climate Action's delegates or members can settle its position.",
+            ),
+        },
+        settled_from(LEEDS_PEOPLE),
+        prepare=spokes_proposal_with_every_view,
+    ),
+    Write(
         "tally_ballots",
         "POST /tally",
         lambda demo, _: (
@@ -376,12 +567,28 @@ OK = 200
 MEMBERS = {"anonymous": SIGN_IN, "outsider": MEMBERS_ONLY, "member": OK, "delegate": OK, "coordinator": OK}
 
 
+def answered_by_two(demo: Demo) -> Proposal:
+    """The meeting-conduct proposal, the member agreeing and the delegate disagreeing."""
+    proposal = open_proposal(demo)
+    respond(proposal, demo.member, position="agree")
+    respond(proposal, demo.delegate, position="disagree")
+    return proposal
+
+
+def spokes_answered_by_leeds(demo: Demo) -> Proposal:
+    """The budget at a spokescouncil, Leeds Climate Action's delegate asking for an amendment."""
+    proposal = spokes_proposal(demo)
+    respond(proposal, demo.delegate, spokes_position="amend", amendment="Half the budget for the spring campaign.")
+    return proposal
+
+
 @dataclass
 class Read:
     route: str
     path: Callable[[Demo, Proposal], str]
     answers: dict[str, Answer]
     sees: Callable[[Demo, str, Proposal, dict[str, Any]], None]
+    setup: Callable[[Demo], Proposal] = answered_by_two
 
 
 def sees_the_kinds(demo: Demo, who: str, proposal: Proposal, body: dict[str, Any]) -> None:
@@ -429,6 +636,32 @@ def sees_who_has_not_responded(demo: Demo, who: str, proposal: Proposal, body: d
 
 def sees_every_eligible_unit(demo: Demo, who: str, proposal: Proposal, body: dict[str, Any]) -> None:
     assert body["count"] == COUNTED_PEOPLE
+
+
+def sees_the_positions_side_by_side(demo: Demo, who: str, proposal: Proposal, body: dict[str, Any]) -> None:
+    stance = Stance.objects.get(round__proposal=proposal, is_current=True)
+    assert (body["round"], body["status"], body["hidden"], len(body["positions"])) == (1, "open", False, COUNTED_GROUPS)
+    (given,) = [row for row in body["positions"] if row["spokes_position"]]
+    assert given == {
+        "unit": key_of(demo.delegate_group),
+        "unit_label": "Leeds Climate Action",
+        "spokes_position": "amend",
+        "position_words": "Agree with amendments",
+        "amendment": "Half the budget for the spring campaign.",
+        "concerns": "",
+        "note": "",
+        "recorded_by": "Priya Shah",
+        "recorded_at": iso(stance.created_at),
+    }
+
+
+def sees_the_groups_rule(demo: Demo, who: str, proposal: Proposal, body: dict[str, Any]) -> None:
+    assert body == {
+        "member_group": demo.delegate_group.pk,
+        "rule": STORED_MEMBERS_RULE,
+        "rule_text": describe_rule(parse_rule(STORED_MEMBERS_RULE)),
+        "enabled": True,
+    }
 
 
 READS = [
@@ -486,14 +719,26 @@ READS = [
         },
         sees_every_eligible_unit,
     ),
+    Read(
+        "GET /coalitions/{slug}/proposals/{proposal_id}/spokes-positions",
+        proposal_path("/spokes-positions"),
+        MEMBERS,
+        sees_the_positions_side_by_side,
+        setup=spokes_answered_by_leeds,
+    ),
+    Read(
+        "GET /coalitions/{slug}/member-groups/{group_id}/rule",
+        lambda demo, _: f"{base(demo)}/member-groups/{demo.delegate_group.pk}/rule",
+        {**MEMBERS, "outsider": MEMBERS_MAY},  # the group is looked up first, and only members may see it
+        sees_the_groups_rule,
+        setup=spokes_proposal,  # with Leeds Climate Action's rule set
+    ),
 ]
 
 
 @pytest.mark.parametrize("read", [pytest.param(read, id=read.route) for read in READS])
 def test_who_may_read_what(api, demo, read: Read):
-    proposal = open_proposal(demo)
-    respond(proposal, demo.member, position="agree")
-    respond(proposal, demo.delegate, position="disagree")
+    proposal = read.setup(demo)
     path = read.path(demo, proposal)
     callers = {who: api(persona(demo, who)) for who in PERSONAS}
     before = snapshot()

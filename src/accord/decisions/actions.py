@@ -35,7 +35,7 @@ from accord.governance import Stance as KernelStance
 from accord.governance.numbers import check_weight, parse_fraction, show_exact
 from accord.text import clean_text
 
-from . import queries, tasks
+from . import queries, spokescouncil, tasks
 from .defaults import DEFAULT_KINDS
 from .models import (
     FAILED,
@@ -575,9 +575,12 @@ def open_proposal(
     scope_groups: Iterable[Any] = (),
     results_visibility: str = Proposal.ResultsVisibility.LIVE,
     stance_visibility: str = Proposal.StanceVisibility.OPEN,
-    close_when_all_responded: bool = False,
+    close_when_all_responded: bool | None = None,
     facilitators: Iterable[Any] = (),
+    process: str = Proposal.Process.STANDARD,
 ) -> Proposal:
+    """Put a proposal to decision. A spokescouncil (`process`) closes as soon as every unit has responded unless
+    `close_when_all_responded` says otherwise."""
     standing = _standing(actor, coalition)
     if not may_open_proposal(standing):
         raise NotAllowed("Only members of this coalition can put a proposal to decision.")
@@ -598,6 +601,7 @@ def open_proposal(
         stance_visibility=stance_visibility,
         close_when_all_responded=close_when_all_responded,
         facilitators=facilitators,
+        process=process,
     )
 
 
@@ -626,8 +630,9 @@ def put_to_decision(
     scope_groups: Iterable[Any] = (),
     results_visibility: str = Proposal.ResultsVisibility.LIVE,
     stance_visibility: str = Proposal.StanceVisibility.OPEN,
-    close_when_all_responded: bool = False,
+    close_when_all_responded: bool | None = None,
     facilitators: Iterable[Any] = (),
+    process: str = Proposal.Process.STANDARD,
     effect: str = "",
     excluded_units: Sequence[str] = (),
     rule: Any = None,
@@ -653,6 +658,9 @@ def put_to_decision(
             field="kind",
         )
     cleaned_options = _options(options, parsed)
+    process = spokescouncil.check_process(process, parsed, kind_name=kind.name)
+    if close_when_all_responded is None:
+        close_when_all_responded = process == Proposal.Process.SPOKESCOUNCIL
     if results_visibility not in Proposal.ResultsVisibility.values:
         raise Invalid("Choose whether results show live or only after closing.", field="results_visibility")
     if stance_visibility not in Proposal.StanceVisibility.values:
@@ -672,6 +680,7 @@ def put_to_decision(
         results_visibility=results_visibility,
         stance_visibility=stance_visibility,
         close_when_all_responded=bool(close_when_all_responded),
+        process=process,
         created_at=now,
         effect=effect,
         excluded_units=list(excluded_units),
@@ -982,8 +991,13 @@ def record_stance(
     approve: Sequence[str] | None = None,
     scores: Mapping[str, int] | None = None,
     dots: Mapping[str, int] | None = None,
+    spokes_position: str | None = None,
+    amendment: str = "",
 ) -> Stance:
-    """Record one unit's stance in the open round. A changed stance is a new record; the latest counts."""
+    """Record one unit's stance in the open round. A changed stance is a new record; the latest counts.
+
+    A spokescouncil proposal takes `spokes_position` (agree, amend, concerns, block) and `amendment` instead of a
+    position; the rule counts the position `spokescouncil.counted_position` maps it to."""
     coalition = proposal.coalition
     standing = _standing(actor, coalition)
     if standing.person is None or standing.role < Role.MEMBER:
@@ -1009,10 +1023,31 @@ def record_stance(
             if unit.member_group_id is not None:
                 raise NotAllowed(f"Only {unit.label}'s delegates (or a facilitator) can give its position.")
             raise NotAllowed("Only that person (or a facilitator) can give their stance.")
+    rule = queries.applied_rule(proposal, round_)
+    spoken = None
+    if proposal.process == Proposal.Process.SPOKESCOUNCIL:
+        given = [name for name, value in (("position", position), ("score", score)) if value not in (None, "")]
+        given += [
+            name
+            for name, value in (("ranking", ranking), ("approve", approve), ("scores", scores), ("dots", dots))
+            if value is not None
+        ]
+        if given:
+            raise Invalid(
+                "This proposal runs as a spokescouncil: give the position as agree, amend (agree with amendments), "
+                "concerns or block, in spokes_position.",
+                field=given[0],
+            )
+        spoken = spokescouncil.check_position(rule, spokes_position, amendment=amendment, reason=reason)
+        position, reason = spoken.position, spoken.reason
+    elif spokes_position not in (None, "") or amendment not in (None, ""):
+        raise Invalid(
+            "Spokescouncil positions are only for proposals run as a spokescouncil; give a position such as agree.",
+            field="spokes_position" if spokes_position not in (None, "") else "amendment",
+        )
     reason = clean_text(reason, field="reason", label="the reason", max_length=REASON_MAX, required=False)
     choice = _choice(ranking, approve, scores, dots)
     stance = _kernel_stance(unit.key, position, reason, score, choice)
-    rule = queries.applied_rule(proposal, round_)
     try:
         check_stance(rule, stance, options=proposal.options, path="stance")
     except GovernanceError as error:
@@ -1035,6 +1070,8 @@ def record_stance(
         score=stance.score,
         choice={choice[0]: getattr(stance, choice[0])} if choice else None,  # as the kernel read it
         reason=reason,
+        spokes_position=spoken.spokes_position if spoken else "",
+        amendment=spoken.amendment if spoken else "",
         on_behalf=not speaks_for_unit,
         size=unit.size,
         weight=unit.weight,
@@ -1064,6 +1101,8 @@ def record_stance(
 
 
 def _said(stance: Stance) -> str:
+    if stance.spokes_position:
+        return f"gave the position “{spokescouncil.WORDS[stance.spokes_position].lower()}”"
     if stance.position:
         return f"gave the stance {stance.position.replace('_', ' ')}"
     if stance.score is not None:

@@ -25,7 +25,7 @@ from accord.coalitions.models import Coalition, MemberGroup
 from accord.errors import Invalid, NotFound
 from accord.governance import GovernanceError, describe_rule, parse_rule, percent
 
-from . import actions, queries
+from . import actions, group_rules, queries, spokescouncil
 from .models import DecisionKind, EligibleUnit, Proposal, Round, Stance
 from .permissions import may_start_next_round, may_withdraw
 from .schemas import (
@@ -36,6 +36,10 @@ from .schemas import (
     DecisionKindUpdateIn,
     EligibleQuery,
     FacilitationUnitOut,
+    GroupRuleIn,
+    GroupRuleOut,
+    MemberViewIn,
+    MemberViewOut,
     NextRoundIn,
     Outcome,
     ProposalCreateIn,
@@ -44,6 +48,8 @@ from .schemas import (
     ProposalOutcomeOut,
     ProposalSummaryOut,
     RoundSummaryOut,
+    SettleIn,
+    SpokesPositionsOut,
     StanceHistoryQuery,
     StanceIn,
     StanceListOut,
@@ -123,6 +129,9 @@ def _stance_out(stance: Stance, *, round_number: int, unit: EligibleUnit | None 
         "score": stance.score,
         "choice": stance.choice,
         "reason": stance.reason,
+        "spokes_position": stance.spokes_position,
+        "amendment": stance.amendment,
+        "note": stance.note,
         "recorded_by": stance.recorded_by.name if stance.recorded_by else None,
         "created_at": stance.created_at,
         "is_current": stance.is_current,
@@ -198,6 +207,7 @@ def _proposal_out(actor: Any, proposal: Proposal) -> dict[str, Any]:
         "results_visibility": proposal.results_visibility,
         "stance_visibility": proposal.stance_visibility,
         "close_when_all_responded": proposal.close_when_all_responded,
+        "process": proposal.process,
         "rule": proposal.rule,
         "rule_text": describe_rule(view.rule),
         "applied_rule_text": describe_rule(view.applied),
@@ -447,6 +457,7 @@ def open_proposal(request: HttpRequest, slug: str, payload: ProposalCreateIn) ->
         stance_visibility=payload.stance_visibility,
         close_when_all_responded=payload.close_when_all_responded,
         facilitators=payload.facilitators,
+        process=payload.process,
     )
     return _proposal_out(request.auth, queries.proposal(request.auth, coalition, proposal.pk))
 
@@ -572,6 +583,8 @@ def record_stance(request: HttpRequest, slug: str, proposal_id: Id, payload: Sta
         approve=payload.approve,
         scores=payload.scores,
         dots=payload.dots,
+        spokes_position=payload.spokes_position,
+        amendment=payload.amendment,
     )
     return _stance_out(stance, round_number=stance.round.number)
 
@@ -669,3 +682,146 @@ def _simulate(rule_data: Any, ballots_data: Any) -> dict[str, Any]:
 )
 def tally_ballots(request: HttpRequest, payload: TallyIn) -> dict[str, Any]:
     return _simulate(payload.rule, payload.ballots)
+
+
+# --- spokescouncils ---------------------------------------------------------------------------------------------
+
+SPOKES = ["Spokescouncils"]
+
+
+def _spokes_out(actor: Any, proposal: Proposal, round_: Round) -> dict[str, Any]:
+    rows = spokescouncil.spokes_positions(actor, proposal, round_)
+    return {
+        "round": round_.number,
+        "text": round_.text,
+        "status": round_.status,
+        "hidden": queries.positions_hidden(proposal, round_),
+        "positions": [
+            {
+                "unit": row.unit.key,
+                "unit_label": row.unit.label,
+                "spokes_position": row.spokes_position,
+                "position_words": row.words,
+                "amendment": row.amendment,
+                "concerns": row.concerns,
+                "note": row.stance.note if row.stance else "",
+                "recorded_by": row.stance.recorded_by.name if row.stance and row.stance.recorded_by else None,
+                "recorded_at": row.stance.created_at if row.stance else None,
+            }
+            for row in rows
+        ],
+    }
+
+
+@router.get(
+    "/coalitions/{slug}/proposals/{int:proposal_id}/spokes-positions",
+    response=SpokesPositionsOut,
+    tags=SPOKES,
+    summary="Positions side by side",
+    description=(
+        "Every eligible member group in a round (the current one unless `round` names another) with its "
+        "spokescouncil position, amendment, concerns and who recorded it: what the spokes' meeting sees."
+    ),
+)
+def spokes_positions(request: HttpRequest, slug: str, proposal_id: Id, round: str = "") -> dict[str, Any]:  # noqa: A002
+    proposal = _proposal(request, slug, proposal_id, settle=True)
+    round_ = spokescouncil.round_of(request.auth, proposal, round or None)
+    return _spokes_out(request.auth, proposal, round_)
+
+
+def _member_group(
+    request: HttpRequest, coalition: Coalition, group_id: int, *, field: str = "member_group"
+) -> MemberGroup:
+    try:
+        return coalition_queries.member_group(request.auth, coalition, group_id)
+    except NotFound as error:
+        raise Invalid("Choose a member group of this coalition.", field=field) from error
+
+
+def _group_rule_out(member_group: MemberGroup, found: Any) -> dict[str, Any]:
+    return {
+        "member_group": member_group.pk,
+        "rule": found.rule if found else None,
+        "rule_text": describe_rule(parse_rule(found.rule)) if found else None,
+        "enabled": bool(found and found.enabled),
+    }
+
+
+@router.get(
+    "/coalitions/{slug}/member-groups/{int:group_id}/rule",
+    response=GroupRuleOut,
+    tags=SPOKES,
+    summary="A member group's internal rule",
+    description="The rule by which a group's members' views settle its spokescouncil position (`rule` null: none).",
+)
+def get_group_rule(request: HttpRequest, slug: str, group_id: Id) -> dict[str, Any]:
+    coalition = _coalition(request, slug)
+    member_group = coalition_queries.member_group(request.auth, coalition, group_id)
+    return _group_rule_out(member_group, group_rules.group_rule(request.auth, member_group))
+
+
+@router.put(
+    "/coalitions/{slug}/member-groups/{int:group_id}/rule",
+    response=GroupRuleOut,
+    tags=SPOKES,
+    summary="Set a member group's internal rule",
+    description=(
+        'The group\'s delegates set a rule counted by its members (`"unit": "people"`; consent, majority or '
+        "super-majority); with `enabled` false the delegates give the group's position themselves."
+    ),
+)
+def set_group_rule(request: HttpRequest, slug: str, group_id: Id, payload: GroupRuleIn) -> dict[str, Any]:
+    coalition = _coalition(request, slug)
+    member_group = coalition_queries.member_group(request.auth, coalition, group_id)
+    found = group_rules.set_group_rule(
+        actor=request.auth, member_group=member_group, rule=payload.rule, enabled=payload.enabled
+    )
+    return _group_rule_out(member_group, found)
+
+
+@router.post(
+    "/coalitions/{slug}/proposals/{int:proposal_id}/member-views",
+    response={201: MemberViewOut},
+    tags=SPOKES,
+    summary="Give a view for your group",
+    description=(
+        "In a spokescouncil round, a member of a group with an internal rule gives their view of the group's "
+        "position; a new view replaces their earlier one in the round."
+    ),
+)
+def give_member_view(request: HttpRequest, slug: str, proposal_id: Id, payload: MemberViewIn) -> dict[str, Any]:
+    proposal = _proposal(request, slug, proposal_id, settle=True)
+    member_group = _member_group(request, proposal.coalition, payload.member_group)
+    view = group_rules.give_member_view(
+        actor=request.auth,
+        proposal=proposal,
+        member_group=member_group,
+        spokes_position=payload.spokes_position,
+        amendment=payload.amendment,
+        reason=payload.reason,
+    )
+    return {
+        "member_group": member_group.pk,
+        "round": view.round.number,
+        "spokes_position": view.spokes_position,
+        "amendment": view.amendment,
+        "reason": view.reason,
+        "updated_at": view.updated_at,
+    }
+
+
+@router.post(
+    "/coalitions/{slug}/proposals/{int:proposal_id}/settle-group-position",
+    response={201: StanceOut},
+    tags=SPOKES,
+    summary="Settle a group's position by its internal rule",
+    description=(
+        "A delegate (or any member, once every member has given a view) counts the members' views under the "
+        "group's rule and records the result as the group's position."
+    ),
+)
+def settle_group_position(request: HttpRequest, slug: str, proposal_id: Id, payload: SettleIn) -> dict[str, Any]:
+    proposal = _proposal(request, slug, proposal_id, settle=True)
+    member_group = _member_group(request, proposal.coalition, payload.member_group)
+    stance = group_rules.settle_group_position(actor=request.auth, proposal=proposal, member_group=member_group)
+    return _stance_out(stance, round_number=stance.round.number)

@@ -85,6 +85,10 @@ class Proposal(models.Model):
         OPEN = "open", "Open: everyone sees who said what"
         SECRET = "secret", "Secret: only the totals are shown"
 
+    class Process(models.TextChoices):
+        STANDARD = "standard", "Standard: each unit gives a stance"
+        SPOKESCOUNCIL = "spokescouncil", "Spokescouncil: member groups give positions, round after round"
+
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="proposals")
     # RESTRICT: a kind in use cannot be deleted on its own, but goes with its coalition when that is deleted.
     kind = models.ForeignKey(DecisionKind, on_delete=models.RESTRICT, related_name="proposals")
@@ -100,6 +104,7 @@ class Proposal(models.Model):
     )
     stance_visibility = models.CharField(max_length=20, choices=StanceVisibility.choices, default=StanceVisibility.OPEN)
     close_when_all_responded = models.BooleanField(default=False)
+    process = models.CharField(max_length=20, choices=Process.choices, default=Process.STANDARD)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     round_number = models.PositiveIntegerField(default=1, help_text="The current (latest) round.")
     created_at = models.DateTimeField(default=timezone.now)
@@ -126,6 +131,10 @@ class Proposal(models.Model):
     @property
     def is_secret(self) -> bool:
         return self.stance_visibility == self.StanceVisibility.SECRET
+
+    @property
+    def is_spokescouncil(self) -> bool:
+        return self.process == self.Process.SPOKESCOUNCIL
 
 
 class Round(models.Model):
@@ -200,6 +209,11 @@ class Stance(models.Model):
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     choice = models.JSONField(null=True, blank=True, help_text="A ranking, approvals, scores or dots over options.")
     reason = models.TextField(blank=True, max_length=4000)
+    # In a spokescouncil round: the group's own words (agree, amend, concerns, block) and its amendment; `position`
+    # holds what the rule counts (see decisions.spokescouncil.counted_position).
+    spokes_position = models.CharField(max_length=20, blank=True)
+    amendment = models.TextField(blank=True, max_length=4000)
+    note = models.CharField(max_length=500, blank=True, help_text="How it was reached, e.g. a group's internal rule.")
     on_behalf = models.BooleanField(
         default=False, help_text="Recorded by a facilitator for the unit, rather than by the person or delegate."
     )
@@ -220,3 +234,50 @@ class Stance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_key}: {self.position or self.score or 'choice'}"
+
+
+class SpokesPosition(models.TextChoices):
+    """A member group's position in a spokescouncil round, in the guide's words."""
+
+    AGREE = "agree", "Agree"
+    AMEND = "amend", "Agree with amendments"
+    CONCERNS = "concerns", "Agree, with concerns"
+    BLOCK = "block", "Block"
+
+
+class GroupRule(models.Model):
+    """A member group's own rule for settling its position in a spokescouncil from its members' views."""
+
+    member_group = models.OneToOneField(MemberGroup, on_delete=models.CASCADE, related_name="internal_rule")
+    rule = models.JSONField(help_text="A decision rule counted by people (see docs/decision-rules.md).")
+    enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.member_group}: internal rule"
+
+
+class GroupMemberView(models.Model):
+    """One member's view of their group's spokescouncil position in one round (the latest one given counts)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="member_views")
+    member_group = models.ForeignKey(MemberGroup, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    spokes_position = models.CharField(max_length=20, choices=SpokesPosition.choices)
+    amendment = models.TextField(blank=True, max_length=4000)
+    reason = models.TextField(blank=True, max_length=4000)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["round", "member_group", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "member_group", "person"], name="group_member_view_unique"),
+            models.CheckConstraint(
+                condition=Q(spokes_position__in=["agree", "amend", "concerns", "block"]),
+                name="group_member_view_position_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} for {self.member_group}: {self.spokes_position}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from accord.coalitions.models import MemberGroup
 from accord.coalitions.permissions import Role, Standing
 
 from .models import FAILED, EligibleUnit, Proposal
@@ -83,3 +84,31 @@ def own_unit_keys(standing: Standing) -> list[str]:
     if standing.person is None or standing.role < Role.MEMBER:
         return []
     return [f"p{standing.person.pk}", *(f"g{group_id}" for group_id in sorted(standing.delegate_of))]
+
+
+# --- spokescouncils: a member group's internal rule --------------------------------------------------------------
+
+
+def may_set_group_rule(standing: Standing, member_group: MemberGroup) -> bool:
+    """A group's delegates set (or switch off) the rule its members' views are counted by; coordinating the
+    coalition gives no say in a group's own rule."""
+    if standing.role < Role.MEMBER or standing.person is None:
+        return False
+    return member_group.pk in standing.delegate_of
+
+
+def may_give_member_view(standing: Standing, member_group: MemberGroup) -> bool:
+    """Each member of a group (its delegates among them) gives their own view of the group's position."""
+    if standing.role < Role.MEMBER or standing.person is None:
+        return False
+    return member_group.pk in standing.member_of
+
+
+def may_settle_group_position(standing: Standing, member_group: MemberGroup, *, everyone_gave_a_view: bool) -> bool:
+    """A group's delegates settle its position by its rule at any time; any of its members may once every member
+    has given a view (`everyone_gave_a_view`; pass True to ask whether they could at all)."""
+    if standing.role < Role.MEMBER or standing.person is None:
+        return False
+    if member_group.pk in standing.delegate_of:
+        return True
+    return everyone_gave_a_view and member_group.pk in standing.member_of

@@ -340,9 +340,18 @@ class ProposalCreateIn(StrictInput):
     )
     results_visibility: ResultsVisibility = Field("live", description="Show the tally while open, or after close.")
     stance_visibility: StanceVisibility = Field("open", description="`secret`: only the totals are shown.")
-    close_when_all_responded: bool = Field(False, description="Close as soon as every eligible unit has responded.")
+    close_when_all_responded: bool | None = Field(
+        None,
+        description="Close as soon as every eligible unit has responded. Left out: yes for a spokescouncil, no "
+        "otherwise.",
+    )
     facilitators: list[Id] = Field(
         default_factory=list, description="People (ids) who may record others' stances in a meeting."
+    )
+    process: str = Field(
+        "standard",
+        description="`standard`, or `spokescouncil` (for a kind counted by member groups): groups give agree, "
+        "`amend` (agree with amendments), `concerns` or `block`, round after round.",
     )
 
 
@@ -365,6 +374,12 @@ class StanceIn(StrictInput):
     approve: list[str] | None = Field(None, description="Approval: the options approved.")
     scores: dict[str, int] | None = Field(None, description="Score vote: option → score.")
     dots: dict[str, int] | None = Field(None, description="Dot vote: option → dots.")
+    spokes_position: str | None = Field(
+        None,
+        description="Only on a spokescouncil (instead of `position`): `agree`, `amend` (agree with amendments; "
+        "give `amendment`), `concerns` (give them in `reason`) or `block` (give the `reason`).",
+    )
+    amendment: str = Field("", description="With `amend`: the amendment asked for, up to 4,000 characters.")
 
 
 class NextRoundIn(StrictInput):
@@ -460,6 +475,11 @@ class StanceOut(Schema):
         ..., description='`{"ranking": [...]}`, `{"approve": [...]}`, `{"scores": {...}}` or `{"dots": {...}}`.'
     )
     reason: str
+    spokes_position: str = Field(
+        ..., description="On a spokescouncil: what the group said (`position` is what the rule counted)."
+    )
+    amendment: str
+    note: str = Field(..., description="How it was reached, e.g. settled by a member group's internal rule.")
     recorded_by: str | None = Field(..., description="Who recorded it: the unit, its delegate, or a facilitator.")
     created_at: datetime
     is_current: bool = Field(..., description="False for a stance the unit changed afterwards.")
@@ -555,6 +575,7 @@ class ProposalOut(Schema):
     results_visibility: ResultsVisibility
     stance_visibility: StanceVisibility
     close_when_all_responded: bool
+    process: str = Field(..., description="`standard` or `spokescouncil`.")
     rule: Rule = Field(..., description="The rule frozen when the proposal opened.")
     rule_text: str
     applied_rule_text: str = Field(..., description="The rule deciding the current round (a fallback, perhaps).")
@@ -582,3 +603,58 @@ class ProposalOutcomeOut(Schema):
     applied_rule_text: str
     results_hidden: bool
     outcome: Outcome | None = Field(..., description="Null while the results are hidden until closing.")
+
+
+# --- spokescouncils ---------------------------------------------------------------------------------------------
+
+
+class SpokesPositionOut(Schema):
+    unit: str = Field(..., description="`g<member group id>` (or `p<person id>` for an individual member).")
+    unit_label: str
+    spokes_position: str = Field(..., description="`agree`, `amend`, `concerns`, `block`, or empty: none yet.")
+    position_words: str
+    amendment: str
+    concerns: str = Field(..., description="The concerns, or a block's reason.")
+    note: str
+    recorded_by: str | None
+    recorded_at: datetime | None
+
+
+class SpokesPositionsOut(Schema):
+    round: int
+    text: str
+    status: str
+    hidden: bool = Field(..., description="True while positions are hidden (secret, or shown only after closing).")
+    positions: list[SpokesPositionOut]
+
+
+class GroupRuleIn(StrictInput):
+    rule: RuleInput = Field(..., description='A rule counted by the group\'s members: `"unit": "people"`.')
+    enabled: bool = Field(True, description="False: the delegates give the group's position themselves.")
+
+
+class GroupRuleOut(Schema):
+    member_group: int
+    rule: dict[str, Any] | None
+    rule_text: str | None
+    enabled: bool
+
+
+class MemberViewIn(StrictInput):
+    member_group: Id = Field(..., description="The group the view is for: one the caller is a member of.")
+    spokes_position: str = Field(..., description="`agree`, `amend`, `concerns` or `block`.")
+    amendment: str = Field("", description="With `amend`: the amendment.")
+    reason: str = Field("", description="With `concerns`: the concerns; with `block`: the reason.")
+
+
+class MemberViewOut(Schema):
+    member_group: int
+    round: int
+    spokes_position: str
+    amendment: str
+    reason: str
+    updated_at: datetime
+
+
+class SettleIn(StrictInput):
+    member_group: Id = Field(..., description="The group whose position to settle by its internal rule.")

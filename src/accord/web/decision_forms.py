@@ -288,6 +288,15 @@ class ProposalForm(PlacesErrors, TimeZoneFields):
         initial=Proposal.StanceVisibility.OPEN,
         error_messages={"required": "Choose whether stances are open or secret."},
     )
+    spokescouncil = forms.BooleanField(
+        label="Run as a spokescouncil",
+        required=False,
+        help_text=(
+            "Only for kinds counted by member groups: each group discusses and gives a position (agree, agree with "
+            "amendments, concerns or block); the spokes meet, amend the text and send it back, round after round. "
+            "It closes as soon as every group has responded."
+        ),
+    )
     close_when_all_responded = forms.BooleanField(label="Close as soon as everyone has responded", required=False)
     facilitators = forms.CharField(
         label="Facilitators",
@@ -301,9 +310,9 @@ class ProposalForm(PlacesErrors, TimeZoneFields):
     )
     field_order = [
         "title", "text", "kind", "options", "scope_groups", "opens_at", "closes_at", "results_visibility",
-        "stance_visibility", "close_when_all_responded", "facilitators",
+        "stance_visibility", "spokescouncil", "close_when_all_responded", "facilitators",
     ]  # fmt: skip
-    error_fields = {"unit": "kind"}
+    error_fields = {"unit": "kind", "process": "spokescouncil"}
 
     def __init__(self, *args: Any, kinds: Sequence[DecisionKind], groups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -333,7 +342,8 @@ class ProposalForm(PlacesErrors, TimeZoneFields):
             "closes_at": self.aware(data["closes_at"]),
             "results_visibility": data["results_visibility"],
             "stance_visibility": data["stance_visibility"],
-            "close_when_all_responded": data["close_when_all_responded"],
+            "close_when_all_responded": data["close_when_all_responded"] or (None if data["spokescouncil"] else False),
+            "process": Proposal.Process.SPOKESCOUNCIL if data["spokescouncil"] else Proposal.Process.STANDARD,
         }
 
     def facilitator_names(self) -> list[str]:
