@@ -9,7 +9,7 @@ starts from the same demo however much the previous one changed.
 
 - A `transactional_db` or `live_server` test sees the committed demo too; pytest-django flushes the database after
   such a test, and the next test that asks for `demo` loads it afresh (pytest-django runs these tests last).
-- The session load's on-commit work (invitation and decision emails) ran before any test, so `mail.outbox` starts
+- The session load's on-commit work (invitation, decision and meeting-invitation emails) ran before any test, so `mail.outbox` starts
   empty in every test.
 - A test that needs a database with no coalition asks for `empty_database`: it deletes everything inside the
   test's transaction, and the rollback brings the demo back for the next test.

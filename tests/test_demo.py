@@ -17,13 +17,15 @@ from accord import demo as demo_module
 from accord.agreements import queries as agreement_queries
 from accord.agreements.actions import constitution_of
 from accord.agreements.models import Admission, AgreementVersion, Amendment, RedLineFlag
-from accord.coalitions import actions
+from accord.coalitions import actions, queries
 from accord.coalitions.models import Affiliation, Application, AuditEvent, Coalition, Invitation, MemberGroup, Person
 from accord.coalitions.permissions import Role, standing_in
 from accord.decisions import queries as decision_queries
 from accord.decisions.models import Proposal, Stance
 from accord.demo import DEMO_PASSWORD, Demo, database_is_empty, load_demo
 from accord.errors import Conflict
+from accord.meetings import queries as meeting_queries
+from accord.meetings.models import AgendaItem, Attendance, Meeting, MeetingRole, Reply, Task
 
 # (name, size, left?) for every member group, in name order.
 EXPECTED_GROUPS = [
@@ -103,6 +105,18 @@ EXPECTED_AUDIT_VERBS = {
     "agreement.signed_on": 25,
     "red_line.stated": 3,
     "red_line.flagged": 1,
+    # the meetings (accord.meetings.actions): 3 held (the last drafted ahead, then moved to its date) and 3 coming
+    "meeting.scheduled": 6,
+    "meeting.changed": 1,
+    "agenda.item_proposed": 9,  # 5 at the last general meeting, 3 at the next, 1 at the spokescouncil
+    "meeting.role_assigned": 11,  # 3 at each meeting held, a facilitator for the general meeting and spokescouncil
+    "meeting.notes_started": 6,  # each item of the last general meeting, the follow-up included
+    "meeting.attendance": 3,
+    "meeting.decision_recorded": 2,
+    "meeting.notes_published": 1,
+    "task.created": 3,
+    "task.done": 1,
+    "meeting.replied": 10,
 }
 # Who is asked to re-confirm "What it means to be in" once amended: delegates with an address, individual members.
 RECONFIRM_ADDRESSES = [
@@ -517,6 +531,125 @@ def test_the_constitution_in_use(demo: Demo) -> None:
     )
 
 
+def test_meetings_show_the_practice(demo: Demo) -> None:
+    """Meetings held and coming, made through accord.meetings.actions: roles, notes, attendance, decisions, tasks,
+    replies with access needs, follow-ups, the public notes and the member persona's catch-up."""
+    coalition, today = demo.coalition, timezone.now().date()  # the demo counts days in UTC
+    meetings = Meeting.objects.filter(coalition=coalition)
+    assert [
+        (m.kind, m.title, (m.starts_at.date() - today).days, m.starts_at.hour, m.status, m.notes_published_at is None)
+        for m in meetings.order_by("starts_at")
+    ] == [
+        ("general", demo_module.OLDER_GENERAL_TITLE, -63, 18, "scheduled", True),
+        ("spokescouncil", demo_module.SPOKESCOUNCIL_HELD_TITLE, -35, 18, "scheduled", True),
+        ("general", demo_module.PAST_GENERAL_TITLE, -14, 18, "scheduled", False),
+        ("social", demo_module.SOCIAL_TITLE, 4, 17, "scheduled", True),
+        ("general", demo_module.UPCOMING_GENERAL_TITLE, 7, 18, "scheduled", True),
+        ("spokescouncil", demo_module.UPCOMING_SPOKESCOUNCIL_TITLE, 9, 18, "scheduled", True),
+    ]
+    older, spokes, past, social, upcoming, spokescouncil = meetings.order_by("starts_at")
+    assert list(meeting_queries.meetings(demo.member, coalition, when="past")) == [past, spokes, older]
+    assert list(meeting_queries.meetings(demo.member, coalition, when="upcoming")) == [social, upcoming, spokescouncil]
+
+    # Roles rotate across the meetings held; the next general meeting has only its facilitator so far.
+    roles = {
+        m.title: sorted(MeetingRole.objects.filter(meeting=m).values_list("role", "person__name"))
+        for m in meetings.order_by("starts_at")
+    }
+    assert roles == {
+        older.title: sorted(demo_module.OLDER_GENERAL_ROLES),
+        spokes.title: sorted(demo_module.SPOKESCOUNCIL_HELD_ROLES),
+        past.title: sorted(demo_module.PAST_GENERAL_ROLES),
+        social.title: [],
+        upcoming.title: [("facilitator", "Chloe Thompson")],
+        spokescouncil.title: [("facilitator", "Marcus Johnson")],
+    }
+    spread = {row.role: (row.by_person, row.meetings) for row in meeting_queries.role_spread(demo.member, coalition)}
+    assert spread["facilitator"] == (
+        [("Niamh Gallagher", 2), ("Amara Okafor", 1), ("Chloe Thompson", 1), ("Marcus Johnson", 1)],
+        5,
+    )
+    assert spread["note_taker"] == ([("Helen Marsh", 1), ("Ruth Ashworth", 1), ("Priya Shah", 1)], 3)
+    suggested = meeting_queries.role_suggestions(demo.coordinator, upcoming, "note_taker")
+    assert suggested and all(c.replied == "yes" and c.times_held == 0 for c in suggested)
+    assert "Kevin Walsh" not in {c.person.name for c in suggested}  # he replied that he cannot come
+
+    # The last general meeting: its agenda (the follow-up first) with notes, who was there, decisions, tasks.
+    agenda = meeting_queries.agenda(demo.member, past)
+    assert [(item.title, item.notes_revision, item.notes_updated_by.name) for item in agenda] == [
+        (f"Follow up: {demo_module.DRIVERS_TASK}", 1, demo_module.DELEGATE_NAME),
+        *((title, 1, demo_module.DELEGATE_NAME) for _by, title, _minutes, _notes in demo_module.PAST_GENERAL_AGENDA),
+    ]
+    assert [item.notes for item in agenda[1:]] == [notes for *_, notes in demo_module.PAST_GENERAL_AGENDA]
+    present = set(Attendance.objects.filter(meeting=past).values_list("person__name", flat=True))
+    assert present == set(demo_module.PAST_GENERAL_PRESENT) and len(present) == 20
+    assert demo_module.MEMBER_NAME not in present
+    decisions = meeting_queries.decisions(demo.member, past)
+    assert [(d.agenda_item.title, d.text, d.proposal and (d.proposal.title, d.proposal.status)) for d in decisions] == [
+        (
+            demo_module.PAST_GENERAL_DECISIONS[0][0],
+            demo_module.PAST_GENERAL_DECISIONS[0][1],
+            (demo_module.MEETINGS_TITLE, "passed"),
+        ),
+        (demo_module.PAST_GENERAL_DECISIONS[1][0], demo_module.PAST_GENERAL_DECISIONS[1][1], None),
+    ]
+    tasks = Task.objects.filter(coalition=coalition).order_by("pk")
+    assert [
+        (
+            t.title,
+            t.owner_person.name if t.owner_person else t.owner_group.name,
+            t.meeting.title,
+            t.status,
+            t.done_note,
+            meeting_queries.is_overdue(t),
+        )
+        for t in tasks
+    ] == [
+        (demo_module.DRIVERS_TASK, "Kevin Walsh", older.title, "done", demo_module.DRIVERS_DONE_NOTE, False),
+        (demo_module.LETTER_TASK, demo_module.DELEGATE_NAME, past.title, "open", "", True),
+        (demo_module.ROOM_TASK, demo_module.LEEDS, past.title, "open", "", False),
+    ]
+    assert [(t.due_on - today).days for t in tasks[1:]] == [-3, 12]
+    assert list(meeting_queries.tasks(demo.delegate, coalition, scope="mine")) == [tasks[1]]
+    assert list(meeting_queries.tasks(demo.member, coalition, scope="groups")) == [tasks[2]]
+
+    # The public notes name no one: roles, groups or "an individual member" stand in.
+    assert meeting_queries.published(coalition, past.pk) == past
+    public = meeting_queries.public_notes(past)
+    text = " ".join([*(notes for _title, notes in public.items), *public.decisions, *(who for _t, who in public.tasks)])
+    names = Person.objects.filter(coalition=coalition).values_list("name", flat=True)
+    assert not [name for name in names if name in text or name.split()[0] in text.split()]
+    assert public.present == 20
+    assert public.tasks == [(demo_module.LETTER_TASK, "the note-taker"), (demo_module.ROOM_TASK, demo_module.LEEDS)]
+    assert "[the facilitator] welcomed everyone" in public.items[1][1]
+
+    # The next general meeting: the follow-ups of the two open tasks first, then what members proposed; replies
+    # with the needs they bring, summed up for the organisers; the member persona has not replied yet.
+    assert [(item.title, item.follow_up_of) for item in meeting_queries.agenda(demo.member, upcoming)] == [
+        (f"Follow up: {demo_module.LETTER_TASK}", tasks[1]),
+        (f"Follow up: {demo_module.ROOM_TASK}", tasks[2]),
+        *((title, None) for _by, title, _minutes in demo_module.UPCOMING_GENERAL_AGENDA),
+    ]
+    needs = meeting_queries.needs_summary(demo.coordinator, upcoming)
+    assert (needs.coming, needs.maybe, needs.not_coming) == (7, 2, 1)
+    assert (needs.children, needs.families, needs.travel_cost, needs.step_free, needs.quiet_room) == (2, 1, 1, 1, 1)
+    assert (needs.interpretation, needs.other) == ({"Urdu": 1}, ["A seat near the door, please."])
+    assert Reply.objects.filter(meeting=upcoming).count() == 10
+    assert meeting_queries.my_reply(demo.member, upcoming) is None
+    assert [i.title for i in AgendaItem.objects.filter(meeting=spokescouncil)] == [
+        "The budget, round 2: each group's position"
+    ]
+
+    # The member persona missed the last two meetings: the catch-up starts from the end of the one they attended.
+    catch_up = meeting_queries.catch_up(demo.member, coalition)
+    assert (catch_up.last_meeting, catch_up.since) == (older, older.ends_at)
+    assert catch_up.meetings_held == [spokes, past]
+    assert [d.text for d in catch_up.meeting_decisions] == [text for _i, text, _p in demo_module.PAST_GENERAL_DECISIONS]
+    assert (catch_up.my_tasks, catch_up.group_tasks) == ([], [tasks[2]])
+    assert catch_up.upcoming == [social, upcoming, spokescouncil]
+    assert demo_module.MEETINGS_TITLE in {p.title for p in catch_up.decisions}
+
+
 def test_every_action_writes_one_audit_event(empty_database, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: Counter[str] = Counter()
     for name in actions.__dict__.copy():
@@ -533,7 +666,7 @@ def test_every_action_writes_one_audit_event(empty_database, monkeypatch: pytest
     # Marking the constitution adopted is a step of the founding decision's effect, which writes the one event
     # ("constitution.adopted") through record_audit_event itself.
     assert calls.pop("mark_constitution_adopted") == 1
-    assert events.count() == sum(calls.values()) == sum(EXPECTED_AUDIT_VERBS.values()) == 429
+    assert events.count() == sum(calls.values()) == sum(EXPECTED_AUDIT_VERBS.values()) == 482
     assert Counter(events.values_list("verb", flat=True)) == EXPECTED_AUDIT_VERBS
     # What passed decisions do is done by Accord itself; every other event has the person who acted.
     by_accord = events.filter(actor_user__isnull=True)
@@ -590,7 +723,24 @@ def test_two_loads_into_fresh_databases_are_identical(empty_database) -> None:
 
 def test_loading_sends_its_mail_once_committed(empty_database, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        load_demo()
+        loaded = load_demo()
+    meetings = Meeting.objects.filter(coalition=loaded.coalition)
+    social, general, spokescouncil = (
+        meetings.get(title=title)
+        for title in (
+            demo_module.SOCIAL_TITLE,
+            demo_module.UPCOMING_GENERAL_TITLE,
+            demo_module.UPCOMING_SPOKESCOUNCIL_TITLE,
+        )
+    )
+    people = queries.current_people(loaded.coalition).exclude(email="")
+    everyone = set(people.values_list("email", flat=True))
+    groups = list(queries.current_groups(loaded.coalition).values_list("pk", flat=True))
+    delegates = set(queries.delegates_of(groups).exclude(email="").values_list("email", flat=True))
+
+    def invitation(meeting: Meeting) -> str:
+        return f"Invitation: {meeting.title}, {meeting.starts_at:%d %B %Y} (Northern Climate Action Network)"
+
     sent = Counter((message.to[0], message.subject) for message in mail.outbox)
     network = "Northern Climate Action Network"
     invited = f"You are invited to join {network} on Accord"
@@ -605,7 +755,12 @@ def test_loading_sends_its_mail_once_committed(empty_database, django_capture_on
         ("kevin.walsh@demo.example", f"A proposal may touch your red line: {demo_module.BUS_TITLE} ({network})"): 1,
         # the changed agreement: every current group's delegates with an address, and each individual member
         **{(address, reconfirm): 1 for address in RECONFIRM_ADDRESSES},
+        # the meetings coming: every member with an address invited, and every delegate to the spokescouncil
+        **{(address, invitation(meeting)): 1 for meeting in (social, general) for address in everyone},
+        **{(address, invitation(spokescouncil)): 1 for address in delegates},
     }
+    assert (len(everyone), len(delegates)) == (48, 22)
+    assert all(message.attachments[0][0] == "meeting.ics" for message in mail.outbox if "Invitation" in message.subject)
 
 
 def test_the_fixture_finds_what_load_demo_made(demo: Demo, empty_database) -> None:

@@ -1,9 +1,9 @@
 """The demo coalition: a realistic, deterministic network that tests, screenshots and new installs reuse.
 
-`load_demo()` builds it only through the actions of `accord.accounts`, `accord.coalitions`, `accord.decisions` and
-`accord.agreements`, in one transaction, so every change it makes is checked and written to the audit log like a
-real one (the one exception: an overdue red line's dates, see `_amend`). It refuses (`accord.errors.Conflict`) when
-the database already holds a coalition.
+`load_demo()` builds it only through the actions of `accord.accounts`, `accord.coalitions`, `accord.decisions`,
+`accord.agreements` and `accord.meetings`, in one transaction, so every change it makes is checked and written to
+the audit log like a real one (the one exception: an overdue red line's dates, see `_amend`). It refuses
+(`accord.errors.Conflict`) when the database already holds a coalition.
 
 The coalition is the Northern Climate Action Network: 21 member groups named by place, of which 20 are members
 now (three of 3 people, four of 40, one of 400, the rest in between) and one, Scarborough Coastal Watch, has left;
@@ -46,6 +46,22 @@ and 12 days after loading, at 18:00 UTC:
   delegate persona's group among others;
 - red lines of Wakefield, Liverpool and Kendal; Kendal's is overdue for re-confirmation.
 
+Meetings (`accord.meetings.actions`; times on the hour, UTC, a whole number of days from the day of loading):
+
+- held: a general meeting nine weeks ago (the member persona was there; it set Kevin Walsh a task), the spokescouncil
+  that blocked the budget's first round five weeks ago, and a general meeting two weeks ago with a facilitator, a
+  note-taker (the delegate persona) and a timekeeper, six agenda items with notes (the first the follow-up of
+  Kevin's task, done there with a note), 20 people present (not the member persona, whose catch-up page therefore
+  has content), two decisions (one linked to the passed "Hold general meetings online..."), two tasks (the delegate
+  persona's, overdue; Leeds Climate Action's) and its public notes, with no one named, published. Its agenda was
+  drafted ahead and the meeting then moved to its date, since no action adds items to a meeting that has ended;
+- coming: a social in four days; a general meeting next week, whose agenda opens with the follow-ups of the two
+  open tasks, with ten replies and the needs they bring (childcare for two children, interpretation into Urdu,
+  step-free access, a quiet room, help with a fare) and only a facilitator so far; a spokescouncil in nine days.
+  Everyone they are for is invited by email (with the meeting as a calendar file);
+- roles: facilitators, note-takers and timekeepers rotated across the meetings held, so the role spread and the
+  rotation suggestions have something to show.
+
 Waiting for the personas: the coordinator (an individual member), the two admissions; the delegate, the quorum
 amendment, the bus-fares letter and the two admissions; the member, the assembly date.
 
@@ -63,7 +79,7 @@ Sign in as one of the personas with the password `DEMO_PASSWORD` ("together-in-a
 The other accounts (firstname.lastname@demo.example) have no usable password: the demo sets one only for the
 personas, because hashing a password is the slow part of loading. Every address is under the reserved
 `.example` domain, so mail the demo sends (invitations, decisions on applications, requests to re-confirm, a
-red-line flag) reaches no one.
+red-line flag, meeting invitations) reaches no one.
 """
 
 from __future__ import annotations
@@ -86,6 +102,8 @@ from accord.decisions import actions as decision_actions
 from accord.decisions import queries as decision_queries
 from accord.decisions.models import DecisionKind, Proposal
 from accord.errors import Conflict
+from accord.meetings import actions as meeting_actions
+from accord.meetings.models import AgendaItem, Meeting
 
 __all__ = [
     "COORDINATOR_EMAIL",
@@ -744,6 +762,206 @@ PENDING_STANCES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# --- meetings ----------------------------------------------------------------------------------------------------
+# Made through `accord.meetings.actions` once the decisions above exist. Times are on the hour (UTC), a whole number
+# of days from the day of loading, so two loads on the same day write the same audit log. Three general meetings and
+# a spokescouncil held, their roles rotating; the last general meeting has notes, attendance, decisions and tasks, and
+# its public notes are published; upcoming: a social, a general meeting (its agenda opens with the follow-ups of the
+# open tasks) and a spokescouncil.
+
+MEETING_HOUR = 18  # general meetings and spokescouncils run 18:00-20:00 UTC, 19:00-21:00 in a British summer
+OLDER_GENERAL_TITLE = "General meeting: the bus-fares campaign"
+OLDER_GENERAL_DAYS = -63
+SPOKESCOUNCIL_HELD_TITLE = "Spokescouncil: the budget, round 1"
+SPOKESCOUNCIL_HELD_DAYS = -35
+PAST_GENERAL_TITLE = "General meeting: meeting online, warm homes and the bus-fares letter"
+PAST_GENERAL_DAYS = -14
+PAST_GENERAL_DRAFT_DAYS = 2  # drafted while ahead (its agenda open), then moved to its date: see `_meet`
+UPCOMING_GENERAL_TITLE = "General meeting: the spring assembly and heat-wave plans"
+UPCOMING_GENERAL_DAYS = 7
+UPCOMING_SPOKESCOUNCIL_TITLE = "Spokescouncil: the budget, round 2"
+UPCOMING_SPOKESCOUNCIL_DAYS = 9  # the day before the budget's round 2 closes
+SOCIAL_TITLE = "Social: bring-and-share supper with the Bolton Climate Choir"
+SOCIAL_DAYS = 4
+ONLINE_GENERAL = "https://meet.demo.example/ncan-general"
+ONLINE_SPOKESCOUNCIL = "https://meet.demo.example/ncan-spokes"
+LEEDS_HUB = "Community room, Chapeltown Road, Leeds (step-free entrance at the side), or online"
+
+# (role, person) at each meeting held; the upcoming general meeting has a facilitator only, so rotation suggests
+# who should take notes and keep time.
+OLDER_GENERAL_ROLES = (
+    ("facilitator", SECOND_COORDINATOR_NAME),
+    ("note_taker", "Helen Marsh"),
+    ("timekeeper", "Tia Henderson"),
+)
+SPOKESCOUNCIL_HELD_ROLES = (
+    ("facilitator", COORDINATOR_NAME),
+    ("note_taker", "Ruth Ashworth"),
+    ("timekeeper", "Jade Robinson"),
+)
+PAST_GENERAL_ROLES = (
+    ("facilitator", SECOND_COORDINATOR_NAME),
+    ("note_taker", DELEGATE_NAME),
+    ("timekeeper", "Kevin Walsh"),
+)
+UPCOMING_GENERAL_ROLES = (("facilitator", "Chloe Thompson"),)
+UPCOMING_SPOKESCOUNCIL_ROLES = (("facilitator", "Marcus Johnson"),)
+
+OLDER_GENERAL_PRESENT = (
+    COORDINATOR_NAME,
+    SECOND_COORDINATOR_NAME,
+    DELEGATE_NAME,
+    MEMBER_NAME,  # the member persona was last at this one, so their catch-up starts from its end
+    "Helen Marsh",
+    "Tia Henderson",
+    "Imran Akhtar",
+    "Kevin Walsh",
+    "Shabana Begum",
+    "Jade Robinson",
+    "Eleanor Hughes",
+    "Chloe Thompson",
+    "Callum Robson",
+    "Jonty Greenwood",
+)
+SPOKESCOUNCIL_HELD_PRESENT = (
+    COORDINATOR_NAME,
+    "Ruth Ashworth",
+    "Jade Robinson",
+    DELEGATE_NAME,
+    "Chloe Thompson",
+    "Imran Akhtar",
+    "Eleanor Hughes",
+    "Callum Robson",
+    "Marcus Johnson",
+    "Alison Dodd",
+    "Sarah Storr",
+    "Mei Chen",
+    "Duncan Graham",
+    "Kevin Walsh",
+    "Tia Henderson",
+    "Adebayo Ogunleye",
+    "Lucy Harrington",
+    "Gary Bell",
+    "Ffion Parry",
+)
+PAST_GENERAL_PRESENT = (  # not the member persona: they missed it
+    COORDINATOR_NAME,
+    SECOND_COORDINATOR_NAME,
+    DELEGATE_NAME,
+    "Kevin Walsh",
+    "Joseph Kamara",
+    "Hannah Lewis",
+    "Chloe Thompson",
+    "Mohammed Iqbal",
+    "Jade Robinson",
+    "Nadia Hussain",
+    "Imran Akhtar",
+    "Sana Mirza",
+    "Eleanor Hughes",
+    "Callum Robson",
+    "Marcus Johnson",
+    "Alison Dodd",
+    "Tia Henderson",
+    "Shabana Begum",
+    "Helen Marsh",
+    "Jonty Greenwood",
+)
+
+# The task set at the older general meeting, done (with a note) at the last one, where it was followed up.
+DRIVERS_TASK = "Ask the drivers' union branch to back the bus-fares letter"
+DRIVERS_TASK_OWNER = "Kevin Walsh"
+DRIVERS_DONE_NOTE = (
+    "The Unite bus drivers' branch backed it unanimously, provided the letter says the cap must not come out of "
+    "drivers' pay. Their letter of support is in the shared folder."
+)
+
+# The last general meeting's agenda, after the follow-up of the drivers' task: (proposed by, title, minutes, notes).
+PAST_GENERAL_AGENDA: tuple[tuple[str, str, int, str], ...] = (
+    (
+        SECOND_COORDINATOR_NAME,
+        "Welcome, access check and apologies",
+        10,
+        "Niamh welcomed everyone and checked access: captions were on, and two people joined by phone. Apologies "
+        "from Bolton Climate Choir (rehearsing) and from Skipton Repair Café.",
+    ),
+    (
+        COORDINATOR_NAME,
+        "Moving general meetings online",
+        30,
+        "Amara presented the proposal: a monthly evening video call with live captions and a phone dial-in, and one "
+        "weekend together in person each year with travel paid for those who need it.\n\n"
+        "Concerns: Kendal and Whitby worried that people without good broadband drop out; Jonty said the valley's "
+        "signal is poor. Answer: the phone dial-in stays, and any group can host a local hub with one screen.\n\n"
+        "Counted by a show of hands (see the decision).",
+    ),
+    (
+        "Jade Robinson",
+        "Warm homes: report from Hull and Liverpool",
+        25,
+        "Jade reported that 140 tenants in Hull have logged damp and mould since October; the council has agreed to "
+        "meet the tenants' union in the new year. Marcus said Liverpool's insulation petition has 2,300 signatures.\n\n"
+        "Both groups asked for help collecting tenants' stories before the council meetings.",
+    ),
+    (
+        "Imran Akhtar",
+        "The bus-fares letter to the Combined Authority",
+        20,
+        "The follow-up above: the drivers' branch backs the letter (thank you, Kevin). Wakefield asked that the "
+        "letter say the cap is paid from the levy, never from drivers' pay; agreed.\n\n"
+        "Priya will draft the letter and send it round the four West Yorkshire groups, who then decide whether to "
+        "send it (the proposal is open on Accord).",
+    ),
+    (
+        SECOND_COORDINATOR_NAME,
+        "The spring assembly",
+        15,
+        "Leeds offered to host. The date is being chosen on Accord by ranked choice; rank the four dates before the "
+        "round closes. Leeds Climate Action will look for a step-free room with space for a crèche.",
+    ),
+)
+PAST_GENERAL_DECISIONS = (  # (agenda item title, text, linked proposal title or "")
+    (
+        "Moving general meetings online",
+        "General meetings move online from next month, with live captions and a phone dial-in; any member group may "
+        "host a local hub. Counted on Accord: see the linked proposal.",
+        MEETINGS_TITLE,
+    ),
+    (
+        "The spring assembly",
+        "Leeds Climate Action hosts the spring assembly; Newcastle Food Growers cook.",
+        "",
+    ),
+)
+# The two tasks set at the last general meeting, followed up at the next: (title, owner person, owner group, due in
+# days from loading (negative: overdue), agenda item title).
+LETTER_TASK = "Draft the bus-fares letter and send it round the West Yorkshire groups"
+ROOM_TASK = "Find a step-free room with space for a crèche for the spring assembly"
+PAST_GENERAL_TASKS: tuple[tuple[str, str, str, int, str], ...] = (
+    (LETTER_TASK, DELEGATE_NAME, "", -3, "The bus-fares letter to the Combined Authority"),
+    (ROOM_TASK, "", LEEDS, 12, "The spring assembly"),
+)
+
+# The upcoming general meeting: items proposed after the follow-ups (by, title, minutes), and the replies with what
+# people need to take part: (name, answer, childcare, travel_cost, interpretation, step_free, quiet_room, other).
+UPCOMING_GENERAL_AGENDA: tuple[tuple[str, str, int], ...] = (
+    (SECOND_COORDINATOR_NAME, "The spring assembly: the date and the programme", 30),
+    ("Jade Robinson", "Heat-wave plans for tenants in top-floor flats", 25),
+    (MEMBER_NAME, "A bike ride from Leeds to the assembly", 10),
+)
+UPCOMING_GENERAL_REPLIES: tuple[tuple[str, str, int, bool, str, bool, bool, str], ...] = (
+    ("Nadia Hussain", "yes", 2, False, "", False, False, ""),
+    ("Sana Mirza", "yes", 0, False, "Urdu", False, False, ""),
+    ("Eleanor Hughes", "yes", 0, False, "", True, False, ""),
+    ("Li Wei", "maybe", 0, False, "", False, True, "A seat near the door, please."),
+    ("Tia Henderson", "yes", 0, True, "", False, False, ""),
+    ("Chloe Thompson", "yes", 0, False, "", False, False, ""),
+    (DELEGATE_NAME, "yes", 0, False, "", False, False, ""),
+    ("Imran Akhtar", "yes", 0, False, "", False, False, ""),
+    ("Joseph Kamara", "maybe", 0, False, "", False, False, ""),
+    ("Kevin Walsh", "no", 0, False, "", False, False, ""),
+)
+
+
 @dataclass(frozen=True)
 class Demo:
     """What `load_demo` made: the coalition, the personas (accounts and their people) and notable groups."""
@@ -987,6 +1205,8 @@ def load_demo() -> Demo:
     _decide(coalition, coordinator=coordinator, second_coordinator=second_coordinator, users=users, groups=groups)
     # The constitution in use: amendments passed, open and stale; sign-ons; red lines and a flag.
     _amend(coalition, coordinator=coordinator, second_coordinator=second_coordinator, users=users, groups=groups)
+    # Meetings held and coming: roles rotating, notes, attendance, decisions in the room, tasks, replies with needs.
+    _meet(coalition, coordinator=coordinator, second_coordinator=second_coordinator, users=users, groups=groups)
 
     coordinator_person = queries.people(coordinator, coalition).get(user=coordinator)
     return Demo(
@@ -1207,6 +1427,199 @@ def _amend(
     RedLine.objects.filter(pk=red_lines[OVERDUE_RED_LINE_GROUP].pk).update(stated_at=long_ago, confirmed_at=long_ago)
     bus = Proposal.objects.get(coalition=coalition, title=BUS_TITLE)
     constitution.flag_red_line(actor=users[FLAGGED_BY], proposal=bus, red_line=red_lines[WAKEFIELD], note=FLAG_NOTE)
+
+
+def _at(days: int, hour: int, minute: int = 0) -> datetime:
+    """A time `days` from today, at `hour`:`minute` UTC."""
+    return (timezone.now() + timedelta(days=days)).replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def _meet(
+    coalition: Coalition,
+    *,
+    coordinator: User,
+    second_coordinator: User,
+    users: dict[str, User],
+    groups: dict[str, MemberGroup],
+) -> None:
+    """The demo's meetings (see "meetings" above), through `accord.meetings.actions` only."""
+    people = {person.name: person for person in queries.current_people(coalition)}
+    users = users | {COORDINATOR_NAME: coordinator}
+
+    def roles(meeting: Meeting, assigned: tuple[tuple[str, str], ...]) -> None:
+        for role, name in assigned:
+            meeting_actions.assign_role(actor=coordinator, meeting=meeting, role=role, person=people[name])
+
+    def held(title: str, kind: str, days: int, *, by: str, place: str = "", link: str = "", **details: str) -> Meeting:
+        return meeting_actions.schedule_meeting(
+            actor=users[by],
+            coalition=coalition,
+            kind=kind,
+            title=title,
+            starts_at=_at(days, MEETING_HOUR),
+            ends_at=_at(days, MEETING_HOUR + 2),
+            place=place,
+            online_link=link,
+            languages=["English"],
+            invite=False,
+            **details,
+        )
+
+    # Held nine weeks ago: a general meeting, which set the drivers' task; the member persona was there.
+    older = held(OLDER_GENERAL_TITLE, "general", OLDER_GENERAL_DAYS, by=SECOND_COORDINATOR_NAME, place=LEEDS_HUB)
+    roles(older, OLDER_GENERAL_ROLES)
+    note_taker = users[dict(OLDER_GENERAL_ROLES)["note_taker"]]
+    meeting_actions.record_attendance(
+        actor=note_taker, meeting=older, present=[people[name] for name in OLDER_GENERAL_PRESENT]
+    )
+    drivers = meeting_actions.create_task(
+        actor=note_taker,
+        coalition=coalition,
+        title=DRIVERS_TASK,
+        owner_person=people[DRIVERS_TASK_OWNER],
+        meeting=older,
+    )
+
+    # Held five weeks ago: the spokescouncil at which the budget's first round was blocked.
+    spokes = held(
+        SPOKESCOUNCIL_HELD_TITLE,
+        "spokescouncil",
+        SPOKESCOUNCIL_HELD_DAYS,
+        by=COORDINATOR_NAME,
+        link=ONLINE_SPOKESCOUNCIL,
+        audience="The delegates (spokes) of every member group",
+    )
+    roles(spokes, SPOKESCOUNCIL_HELD_ROLES)
+    meeting_actions.record_attendance(
+        actor=users[dict(SPOKESCOUNCIL_HELD_ROLES)["note_taker"]],
+        meeting=spokes,
+        present=[people[name] for name in SPOKESCOUNCIL_HELD_PRESENT],
+    )
+
+    # Held two weeks ago. No action adds agenda items to a meeting that has ended (rightly), so the second
+    # coordinator schedules it ahead, members propose its items, and then it is moved back to its date: one
+    # "meeting.changed" event. Its agenda opens with the follow-up of the drivers' task, done at the meeting.
+    past = meeting_actions.schedule_meeting(
+        actor=second_coordinator,
+        coalition=coalition,
+        kind="general",
+        title=PAST_GENERAL_TITLE,
+        starts_at=_at(PAST_GENERAL_DRAFT_DAYS, MEETING_HOUR),
+        ends_at=_at(PAST_GENERAL_DRAFT_DAYS, MEETING_HOUR + 2),
+        place=LEEDS_HUB,
+        online_link=ONLINE_GENERAL,
+        languages=["English"],
+        invite=False,
+    )
+    items = {
+        title: meeting_actions.propose_agenda_item(actor=users[by], meeting=past, title=title, minutes=minutes)
+        for by, title, minutes, _notes in PAST_GENERAL_AGENDA
+    }
+    past = meeting_actions.update_meeting(
+        actor=second_coordinator,
+        meeting=past,
+        starts_at=_at(PAST_GENERAL_DAYS, MEETING_HOUR),
+        ends_at=_at(PAST_GENERAL_DAYS, MEETING_HOUR + 2),
+    )
+    roles(past, PAST_GENERAL_ROLES)
+    note_taker = users[dict(PAST_GENERAL_ROLES)["note_taker"]]
+    follow_up = AgendaItem.objects.get(meeting=past, follow_up_of=drivers)
+    meeting_actions.save_notes(
+        actor=note_taker,
+        item=follow_up,
+        notes="Kevin: done. The branch backs the letter (see the task's note).",
+        base_revision=follow_up.notes_revision,
+    )
+    meeting_actions.complete_task(actor=users[DRIVERS_TASK_OWNER], task=drivers, note=DRIVERS_DONE_NOTE)
+    for _by, title, _minutes, notes in PAST_GENERAL_AGENDA:
+        item = items[title]
+        meeting_actions.save_notes(actor=note_taker, item=item, notes=notes, base_revision=item.notes_revision)
+    meeting_actions.record_attendance(
+        actor=note_taker, meeting=past, present=[people[name] for name in PAST_GENERAL_PRESENT]
+    )
+    for item_title, text, proposal_title in PAST_GENERAL_DECISIONS:
+        meeting_actions.record_decision(
+            actor=note_taker,
+            meeting=past,
+            text=text,
+            item=items[item_title],
+            proposal=Proposal.objects.get(coalition=coalition, title=proposal_title) if proposal_title else None,
+        )
+    for title, owner, owner_group, due_days, item_title in PAST_GENERAL_TASKS:
+        meeting_actions.create_task(
+            actor=note_taker,
+            coalition=coalition,
+            title=title,
+            owner_person=people[owner] if owner else None,
+            owner_group=groups[owner_group] if owner_group else None,
+            due_on=_at(due_days, 12).date(),
+            meeting=past,
+            item=items[item_title],
+        )
+    meeting_actions.publish_public_notes(actor=note_taker, meeting=past)
+
+    # Upcoming, and everyone is invited: a social, a general meeting and a spokescouncil.
+    meeting_actions.schedule_meeting(
+        actor=users["Ffion Parry"],
+        coalition=coalition,
+        kind="social",
+        title=SOCIAL_TITLE,
+        starts_at=_at(SOCIAL_DAYS, 17, 30),
+        ends_at=_at(SOCIAL_DAYS, 21),
+        place="Hebden Bridge Town Hall, St George's Street, Hebden Bridge",
+        languages=["English"],
+        audience="Everyone in the network, their families and friends",
+        description="Bring a dish to share if you can (there is plenty if you cannot). The choir sings at eight; "
+        "children are welcome.",
+    )
+    upcoming = meeting_actions.schedule_meeting(
+        actor=coordinator,
+        coalition=coalition,
+        kind="general",
+        title=UPCOMING_GENERAL_TITLE,
+        starts_at=_at(UPCOMING_GENERAL_DAYS, MEETING_HOUR),
+        ends_at=_at(UPCOMING_GENERAL_DAYS, MEETING_HOUR + 2),
+        place=LEEDS_HUB,
+        online_link=ONLINE_GENERAL,
+        languages=["English"],
+        audience="Every member of the network",
+        description="Live captions and a phone dial-in as usual. Tell us what you need to take part when you reply.",
+    )  # its agenda opens with the follow-ups of the two open tasks
+    for by, title, minutes in UPCOMING_GENERAL_AGENDA:
+        meeting_actions.propose_agenda_item(actor=users[by], meeting=upcoming, title=title, minutes=minutes)
+    roles(upcoming, UPCOMING_GENERAL_ROLES)
+    for name, answer, childcare, travel, language, step_free, quiet, other in UPCOMING_GENERAL_REPLIES:
+        meeting_actions.reply_to_meeting(
+            actor=users[name],
+            meeting=upcoming,
+            answer=answer,
+            childcare=childcare,
+            travel_cost=travel,
+            interpretation=language,
+            step_free=step_free,
+            quiet_room=quiet,
+            other_needs=other,
+        )
+    spokescouncil = meeting_actions.schedule_meeting(
+        actor=second_coordinator,
+        coalition=coalition,
+        kind="spokescouncil",
+        title=UPCOMING_SPOKESCOUNCIL_TITLE,
+        starts_at=_at(UPCOMING_SPOKESCOUNCIL_DAYS, MEETING_HOUR),
+        ends_at=_at(UPCOMING_SPOKESCOUNCIL_DAYS, MEETING_HOUR + 2),
+        online_link=ONLINE_SPOKESCOUNCIL,
+        languages=["English"],
+        audience="The delegates (spokes) of every member group",
+        description="Each spoke brings their group's position on the amended budget, agreed at the group's own "
+        "meeting beforehand.",
+    )
+    meeting_actions.propose_agenda_item(
+        actor=second_coordinator,
+        meeting=spokescouncil,
+        title="The budget, round 2: each group's position",
+        minutes=60,
+    )
+    roles(spokescouncil, UPCOMING_SPOKESCOUNCIL_ROLES)
 
 
 def find_demo() -> Demo | None:

@@ -41,6 +41,10 @@ ENDPOINTS = {
     "/coalitions/{slug}/proposals/{proposal_id}/outcome": {"get"},
     "/coalitions/{slug}/proposals/{proposal_id}/stances": {"get", "post"},
     "/coalitions/{slug}/proposals/{proposal_id}/stances/history": {"get"},
+    "/coalitions/{slug}/proposals/{proposal_id}/spokes-positions": {"get"},
+    "/coalitions/{slug}/proposals/{proposal_id}/member-views": {"post"},
+    "/coalitions/{slug}/proposals/{proposal_id}/settle-group-position": {"post"},
+    "/coalitions/{slug}/member-groups/{group_id}/rule": {"get", "put"},
     "/coalitions/{slug}/proposals/{proposal_id}/not-responded": {"get"},
     "/coalitions/{slug}/proposals/{proposal_id}/eligible": {"get"},
     "/tally": {"post"},
@@ -67,6 +71,30 @@ ENDPOINTS = {
     "/coalitions/{slug}/member-groups/{group_id}/red-lines/confirm": {"post"},
     "/coalitions/{slug}/proposals/{proposal_id}/red-line-flags": {"get", "post"},
     "/coalitions/{slug}/proposals/{proposal_id}/red-line-flags/{flag_id}/withdraw": {"post"},
+    # Meetings
+    "/coalitions/{slug}/meetings": {"get", "post"},
+    "/coalitions/{slug}/meetings/{meeting_id}": {"get", "patch"},
+    "/coalitions/{slug}/meetings/{meeting_id}/cancel": {"post"},
+    "/coalitions/{slug}/meetings/{meeting_id}/reply": {"get", "put"},
+    "/coalitions/{slug}/meetings/{meeting_id}/needs": {"get"},
+    "/coalitions/{slug}/meetings/{meeting_id}/agenda": {"get", "post"},
+    "/coalitions/{slug}/meetings/{meeting_id}/agenda/order": {"put"},
+    "/coalitions/{slug}/meetings/{meeting_id}/agenda/{item_id}": {"get", "delete"},
+    "/coalitions/{slug}/meetings/{meeting_id}/agenda/{item_id}/notes": {"put"},
+    "/coalitions/{slug}/meetings/{meeting_id}/roles/{role}": {"put"},
+    "/coalitions/{slug}/meetings/{meeting_id}/roles/{role}/suggestions": {"get"},
+    "/coalitions/{slug}/meeting-roles/spread": {"get"},
+    "/coalitions/{slug}/meetings/{meeting_id}/attendance": {"get", "put"},
+    "/coalitions/{slug}/meetings/{meeting_id}/decisions": {"get", "post"},
+    "/coalitions/{slug}/meetings/{meeting_id}/publish": {"post"},
+    "/coalitions/{slug}/meetings/{meeting_id}/public": {"get"},
+    "/coalitions/{slug}/tasks": {"get", "post"},
+    "/coalitions/{slug}/tasks/{task_id}": {"get"},
+    "/coalitions/{slug}/tasks/{task_id}/done": {"post"},
+    "/coalitions/{slug}/tasks/{task_id}/reopen": {"post"},
+    "/coalitions/{slug}/catch-up": {"get"},
+    "/coalitions/{slug}/digest": {"get", "put"},
+    "/coalitions/{slug}/calendar": {"post"},
 }
 CREATIONS = {
     ("/me/tokens", "post"),
@@ -80,6 +108,8 @@ CREATIONS = {
     ("/coalitions/{slug}/decision-kinds/adopt-defaults", "post"),
     ("/coalitions/{slug}/proposals", "post"),
     ("/coalitions/{slug}/proposals/{proposal_id}/stances", "post"),
+    ("/coalitions/{slug}/proposals/{proposal_id}/member-views", "post"),
+    ("/coalitions/{slug}/proposals/{proposal_id}/settle-group-position", "post"),
     ("/coalitions/{slug}/proposals/{proposal_id}/rounds", "post"),
     ("/coalitions/{slug}/agreements", "post"),
     ("/coalitions/{slug}/constitution/founding", "post"),
@@ -88,6 +118,10 @@ CREATIONS = {
     ("/coalitions/{slug}/leave-requests", "post"),
     ("/coalitions/{slug}/red-lines", "post"),
     ("/coalitions/{slug}/proposals/{proposal_id}/red-line-flags", "post"),
+    ("/coalitions/{slug}/meetings", "post"),
+    ("/coalitions/{slug}/meetings/{meeting_id}/agenda", "post"),
+    ("/coalitions/{slug}/meetings/{meeting_id}/decisions", "post"),
+    ("/coalitions/{slug}/tasks", "post"),
 }
 LISTS = {
     "/me/tokens",
@@ -108,6 +142,10 @@ LISTS = {
     "/coalitions/{slug}/sign-ons",
     "/coalitions/{slug}/red-lines",
     "/coalitions/{slug}/proposals/{proposal_id}/red-line-flags",
+    "/coalitions/{slug}/meetings",
+    "/coalitions/{slug}/meetings/{meeting_id}/agenda",
+    "/coalitions/{slug}/meetings/{meeting_id}/decisions",
+    "/coalitions/{slug}/tasks",
 }
 # Paginated too, with two more fields: `secret` and `note` say why a list is empty when stances are secret.
 NOTED_LISTS = {
@@ -188,6 +226,7 @@ def test_public_reads_are_marked_as_needing_no_authentication(document):
         ("/coalitions/{slug}", "get"),
         ("/invitations/{token}", "get"),
         ("/coalitions/{slug}/joining", "get"),
+        ("/coalitions/{slug}/meetings/{meeting_id}/public", "get"),
     }
     assert all({"PersonalToken": []} in value for value in security.values())
 

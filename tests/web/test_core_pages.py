@@ -140,6 +140,9 @@ def test_the_coalition_nav_shows_only_what_the_viewer_may_use(demo, client_for) 
         "Constitution",
         "Red lines",
         "Induction",
+        "Meetings",
+        "Tasks",
+        "Catch up",
         "Audit log",
     ]
     assert nav_links(client_for(demo.delegate).get(url(demo))) == [
@@ -150,6 +153,9 @@ def test_the_coalition_nav_shows_only_what_the_viewer_may_use(demo, client_for) 
         "Constitution",
         "Red lines",
         "Induction",
+        "Meetings",
+        "Tasks",
+        "Catch up",
         "Invitations",
         "Audit log",
     ]
@@ -161,13 +167,22 @@ def test_the_coalition_nav_shows_only_what_the_viewer_may_use(demo, client_for) 
         "Constitution",
         "Red lines",
         "Induction",
+        "Meetings",
+        "Tasks",
+        "Catch up",
         "Applications",
         "Invitations",
         "Audit log",
     ]
-    document = page_of(client_for(demo.member).get(url(demo, "people/")))
-    current = [link.text for link in document.find("nav", class_="coalition-nav").find_all("a", aria_current="page")]
-    assert current == ["People"]
+    for path, here in (
+        ("people/", "People"),
+        ("meetings/", "Meetings"),
+        ("tasks/", "Tasks"),
+        ("catch-up/", "Catch up"),
+    ):
+        document = page_of(client_for(demo.member).get(url(demo, path)))
+        nav = document.find("nav", class_="coalition-nav")
+        assert [link.text for link in nav.find_all("a", aria_current="page")] == [here], path
 
 
 # --- home ---------------------------------------------------------------------------------------------------------
@@ -244,7 +259,11 @@ def test_a_member_sees_groups_people_activity_and_their_own_standing(demo, clien
     activity = document.find("section", aria_labelledby="activity-heading").find("ul").find_all("li")
     assert len(activity) == 10
     newest = AuditEvent.objects.filter(coalition=demo.coalition).order_by("-created_at", "-id").first()
-    assert newest.verb == "red_line.flagged"  # the demo ends by flagging a proposal that touches a red line
+    # The demo ends by naming the facilitator of the upcoming spokescouncil.
+    assert (newest.verb, newest.summary) == (
+        "meeting.role_assigned",
+        "asked Marcus Johnson to be the facilitator of “Spokescouncil: the budget, round 2”",
+    )
     assert activity[0].text.startswith(f"{newest.actor_name} {newest.summary}")
     assert "Coordinating" not in text and "applications waiting" not in text
 

@@ -97,6 +97,14 @@
   function setUpTimeZoneFields() {
     var zone = "";
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (error) { zone = ""; }
+    // Prefilled times come in UTC (data-utc-value, what the server reads without JavaScript): say them locally.
+    document.querySelectorAll("input[data-utc-value]").forEach(function (input) {
+      var moment = new Date(input.getAttribute("data-utc-value") + ":00Z");
+      if (isNaN(moment.getTime()) || input.value !== input.getAttribute("data-utc-value")) { return; }
+      function two(number) { return String(number).padStart(2, "0"); }
+      input.value = moment.getFullYear() + "-" + two(moment.getMonth() + 1) + "-" + two(moment.getDate()) + "T" +
+        two(moment.getHours()) + ":" + two(moment.getMinutes());
+    });
     document.querySelectorAll("input[data-time-zone]").forEach(function (input) { input.value = zone; });
     document.querySelectorAll("[data-time-zone-name]").forEach(function (element) {
       element.textContent = zone ? "your time zone (" + zone + ")" : "your device's time zone";
