@@ -24,6 +24,7 @@ from accord.errors import NotAllowed, NotFound, NotSignedIn
 from accord.governance import Unit, parse_rule
 from accord.governance.dependence import Dependence, majority_dependence, quorum_dependence, sole_holders
 from accord.governance.numbers import parse_fraction
+from accord.ids import existing_id
 
 from .actions import constitution_of
 from .models import (
@@ -51,14 +52,7 @@ def _member_standing(actor: Actor, coalition: Coalition) -> Standing:
     raise NotAllowed("Only members of this coalition can see its whole constitution.")
 
 
-def _id(value: Any) -> int:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        raise NotFound("There is no such item in this coalition.") from None
-    if not 0 < number < 2**63:
-        raise NotFound("There is no such item in this coalition.")
-    return number
+_id = existing_id
 
 
 # --- agreements and versions ------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from accord.coalitions.permissions import Actor, Standing
 from accord.decisions import queries as decision_queries
 from accord.decisions.models import Proposal, Round, Status
 from accord.errors import NotAllowed, NotFound, NotSignedIn
+from accord.ids import existing_id
 
 from .models import (
     AgendaItem,
@@ -48,14 +49,7 @@ def _member(actor: Actor, coalition: Coalition) -> Standing:
     raise NotAllowed("Only members of this coalition can see its meetings.")
 
 
-def _id(value: Any) -> int:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        raise NotFound("There is no such item in this coalition.") from None
-    if not 0 < number < 2**63:
-        raise NotFound("There is no such item in this coalition.")
-    return number
+_id = existing_id
 
 
 # --- meetings and their agendas ----------------------------------------------------------------------------------
