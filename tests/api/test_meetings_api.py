@@ -551,6 +551,8 @@ def test_catch_up_digest_and_calendar(world):
     assert (since["last_meeting"], [row["id"] for row in since["meetings_held"]]) == (None, [held.pk, later_meeting.pk])
     assert_error(api.get(f"{base(world)}/catch-up", {"since": "last week"}), 422, "invalid", "since")
     assert_error(api.get(f"{base(world)}/catch-up", {"since": "2025-01-01T10:00:00"}), 422, "invalid", "since")
+    for extreme in ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"):  # beyond what a database holds
+        assert_error(api.get(f"{base(world)}/catch-up", {"since": extreme}), 422, "invalid", "since")
 
     assert api.get(f"{base(world)}/digest").json() == {"frequency": "never"}
     assert api.put(f"{base(world)}/digest", {"frequency": "daily"}).json() == {"frequency": "daily"}

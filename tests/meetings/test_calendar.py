@@ -86,3 +86,12 @@ def test_another_persons_no_never_hides_a_meeting_from_your_feed(world: World) -
     actions.reply_to_meeting(actor=world.facilitator, meeting=both, answer="no")
     mine = actions.calendar_feed(actor=world.member, coalition=world.coalition)
     assert [m.title for m in queries.feed(mine.token)[1]] == ["Both"]
+
+
+@pytest.mark.parametrize("separator", ["\r", "\u2028", "\x85", "\x0b"])
+def test_no_line_break_in_a_members_text_can_end_the_event(world: World, separator: str) -> None:
+    meeting = schedule(world, description=f"a{separator}END:VEVENT{separator}BEGIN:VEVENT{separator}SUMMARY:evil")
+    lines = calendar([meeting], name="River Towns", now=timezone.now()).replace("\r\n ", "").split("\r\n")
+    assert lines.count("BEGIN:VEVENT") == 1 and "SUMMARY:evil" not in lines
+    assert not any(separator in line for line in lines)
+    assert "DESCRIPTION:a\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:evil" in [line.split("\\nAgenda")[0] for line in lines]

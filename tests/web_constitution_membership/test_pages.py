@@ -218,7 +218,7 @@ def test_the_induction_pack_is_generated_from_the_constitution(adopted, client_f
     for heading in (
         "What we agreed",
         "How we decide, and why",
-        "How to put an item to decision",
+        "How to put an item on an agenda or to decision",
         "Who holds which role",
         "What is expected of members",
     ):

@@ -221,6 +221,13 @@ def test_organisers_arrange_the_agenda_with_up_and_down_buttons_and_minutes(worl
     data |= {f"arrange-position_{first.pk}": "1", f"arrange-position_{second.pk}": "2"}
     assert client_for(world.member).post(url("meeting_agenda_arrange", meeting), data).status_code == 302
     assert list(AgendaItem.objects.filter(meeting=meeting).values_list("title", flat=True)) == ["Budget", "March"]
+    # A move naming no item (odd digits, a huge number) moves nothing, and is never a server error.
+    for junk in ("²:up", "9" * 5000 + ":up", "x:down"):
+        assert (
+            client_for(world.member).post(url("meeting_agenda_arrange", meeting), {**data, "move": junk}).status_code
+            == 302
+        )
+        assert list(AgendaItem.objects.filter(meeting=meeting).values_list("title", flat=True)) == ["Budget", "March"]
 
 
 def test_bad_minutes_and_non_organisers_change_nothing(world, client_for) -> None:

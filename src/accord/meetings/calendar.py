@@ -3,6 +3,7 @@ VEVENT per meeting, times in UTC, text escaped and lines folded at 75 octets."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -11,11 +12,15 @@ from django.urls import reverse
 
 from .models import Meeting
 
+# Every line break a calendar app may honour: a bare CR, or a Unicode separator, must not end the event early.
+LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
 
 def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
+    text = LINE_BREAKS.sub("\n", text)
+    text = CONTROL.sub("", text)
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _fold(line: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -21,7 +21,7 @@ from accord.coalitions.models import Affiliation, Coalition, MemberGroup, Person
 from accord.coalitions.permissions import Actor, Standing
 from accord.decisions import queries as decision_queries
 from accord.decisions.models import Proposal, Round, Status
-from accord.errors import NotAllowed, NotFound, NotSignedIn
+from accord.errors import Invalid, NotAllowed, NotFound, NotSignedIn
 from accord.ids import existing_id
 
 from .models import (
@@ -328,6 +328,11 @@ def catch_up(actor: Actor, coalition: Coalition, *, since: datetime | None = Non
     if standing.person is None:
         raise NotAllowed("Only members of this coalition have a catch-up.")
     last, last_meeting = last_took_part(standing.person)
+    if since is not None:
+        try:
+            since = since.astimezone(UTC)  # a time a database can compare: years 1 to 9999 in UTC
+        except OverflowError:
+            raise Invalid("Give a date between the years 1 and 9999.", field="since") from None
     start = since or last
     now = timezone.now()
     closed_rounds = Round.objects.filter(proposal__coalition=coalition, closed_at__gt=start).values("proposal_id")

@@ -286,7 +286,17 @@ class ArrangeForm(forms.Form):
         ranked = sorted(enumerate(self.items), key=lambda pair: (data[f"position_{pair[1].pk}"], pair[0]))
         order = [item.pk for _index, item in ranked]
         item_id, _sep, direction = move.partition(":")
-        if item_id.isdigit() and int(item_id) in order and direction in ("up", "down"):
+        if (
+            item_id.isascii()
+            and item_id.isdigit()
+            and len(item_id) < 20
+            and int(item_id) in order
+            and direction
+            in (
+                "up",
+                "down",
+            )
+        ):
             at = order.index(int(item_id))
             to = at - 1 if direction == "up" else at + 1
             if 0 <= to < len(order):
