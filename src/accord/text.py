@@ -17,3 +17,18 @@ def clean_text(value: str | None, *, field: str, label: str, max_length: int, re
     if len(cleaned) > max_length:
         raise Invalid(f"Shorten {label} to {max_length} characters or fewer (it has {len(cleaned)}).", field=field)
     return cleaned
+
+
+def clean_title(
+    value: str | None,
+    *,
+    field: str = "title",
+    label: str = "a title",
+    max_length: int = 200,
+    one_line: str = "Keep the title on one line.",
+) -> str:
+    """A title: cleaned text on one line (titles end up in mail headers, where a line break would end them)."""
+    title = clean_text(value, field=field, label=label, max_length=max_length)
+    if "\n" in title or "\r" in title:
+        raise Invalid(one_line, field=field)
+    return title

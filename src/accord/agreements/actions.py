@@ -26,7 +26,7 @@ from accord.decisions import actions as decision_actions
 from accord.decisions.models import DecisionKind, Proposal, Status
 from accord.errors import Conflict, Invalid, NotAllowed, NotFound
 from accord.governance import OPTION_METHODS, describe_rule, parse_rule
-from accord.text import clean_text
+from accord.text import clean_text, clean_title
 
 from . import tasks
 from .defaults import DEFAULT_AGREEMENTS
@@ -138,6 +138,14 @@ def seed_draft(coalition: Coalition) -> list[Agreement]:
     return agreements
 
 
+def current_versions(agreements: list[Agreement]) -> dict[int, AgreementVersion]:
+    """The version in force of each agreement, by agreement id, in one query."""
+    latest: dict[int, AgreementVersion] = {}
+    for version in AgreementVersion.objects.filter(agreement__in=agreements).order_by("agreement_id", "number"):
+        latest[version.agreement_id] = version
+    return latest
+
+
 def current_version(agreement: Agreement) -> AgreementVersion:
     version = AgreementVersion.objects.filter(agreement=agreement).order_by("-number").first()
     if version is None:
@@ -184,10 +192,7 @@ def _terms(values: dict[str, Any], *, prefix: str = "") -> dict[str, Any]:
 
 
 def _title(value: Any, *, field: str = "title", label: str = "a title") -> str:
-    title = clean_text(value, field=field, label=label, max_length=TITLE_MAX)
-    if "\n" in title or "\r" in title:
-        raise Invalid("Keep the title on one line.", field=field)
-    return title
+    return clean_title(value, field=field, label=label, max_length=TITLE_MAX)
 
 
 def _text(value: Any, *, field: str = "text", label: str = "the text") -> str:
@@ -290,8 +295,10 @@ def constitution_markdown(coalition: Coalition) -> str:
     """The whole constitution as one text: what the founding decision asks every founding group to consent to."""
     constitution = constitution_of(coalition)
     parts = [f"# The constitution of {coalition.name}"]
-    for agreement in Agreement.objects.filter(coalition=coalition):
-        version = current_version(agreement)
+    agreements = list(Agreement.objects.filter(coalition=coalition))
+    latest = current_versions(agreements)
+    for agreement in agreements:
+        version = latest[agreement.pk]
         parts.append(f"## {version.title}\n\n{version.text}")
     rows = [
         f"- **{kind.name}**: {describe_rule(parse_rule(kind.rule))}"
@@ -557,15 +564,23 @@ def propose_amendment(
     )
 
 
+def revision_now(amendment: Amendment) -> int:
+    """The revision of what the amendment changes, now: version number, kind revision or terms revision (0 for
+    what has no revisions: a new agreement or kind, a weight)."""
+    if amendment.target == Amendment.Target.AGREEMENT and amendment.agreement is not None:
+        return current_version(amendment.agreement).number
+    if amendment.target == Amendment.Target.DECISION_KIND and amendment.decision_kind_id is not None:
+        return DecisionKind.objects.get(pk=amendment.decision_kind_id).revision
+    if amendment.target == Amendment.Target.TERMS:
+        return constitution_of(amendment.coalition).revision
+    return 0
+
+
 def _changed_since(amendment: Amendment) -> bool:
     """Whether what the amendment changes has moved on from the revision it was drafted on."""
-    if amendment.target == Amendment.Target.AGREEMENT and amendment.agreement is not None:
-        return current_version(amendment.agreement).number != amendment.base_revision
-    if amendment.target == Amendment.Target.DECISION_KIND and amendment.decision_kind is not None:
-        return DecisionKind.objects.get(pk=amendment.decision_kind_id).revision != amendment.base_revision
-    if amendment.target == Amendment.Target.TERMS:
-        return constitution_of(amendment.coalition).revision != amendment.base_revision
-    return False
+    if amendment.target == Amendment.Target.DECISION_KIND and amendment.decision_kind_id is None:
+        return False
+    return revision_now(amendment) != amendment.base_revision
 
 
 @atomic_action
@@ -619,10 +634,9 @@ def rebase_amendment(
 def versions_to_sign(coalition: Coalition) -> list[AgreementVersion]:
     """The versions in force of the agreements members sign on to (unity statement, principles, what it means to
     be in)."""
-    latest = []
-    for agreement in Agreement.objects.filter(coalition=coalition, members_confirm=True):
-        latest.append(current_version(agreement))
-    return latest
+    agreements = list(Agreement.objects.filter(coalition=coalition, members_confirm=True))
+    latest = current_versions(agreements)
+    return [latest[agreement.pk] for agreement in agreements]
 
 
 @atomic_action

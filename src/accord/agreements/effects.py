@@ -15,7 +15,7 @@ from accord.decisions.actions import Effect
 from accord.decisions.models import FAILED, DecisionKind, Proposal, Round, Stance, Status
 
 from . import tasks
-from .actions import _new_agreement, constitution_of, current_version, sign_for, versions_to_sign
+from .actions import _new_agreement, constitution_of, current_version, revision_now, sign_for, versions_to_sign
 from .models import Admission, Agreement, AgreementVersion, Amendment, RemovalRequest, SignOn
 
 
@@ -86,16 +86,6 @@ def _amendment(proposal: Proposal) -> Amendment:
     return Amendment.objects.select_related("agreement", "decision_kind", "member_group").get(proposal=proposal)
 
 
-def _revision_now(amendment: Amendment) -> int:
-    if amendment.target == Amendment.Target.AGREEMENT:
-        return current_version(amendment.agreement).number  # type: ignore[arg-type]
-    if amendment.target == Amendment.Target.DECISION_KIND:
-        return DecisionKind.objects.get(pk=amendment.decision_kind_id).revision
-    if amendment.target == Amendment.Target.TERMS:
-        return constitution_of(amendment.coalition).revision
-    return 0
-
-
 def _amendment_blocker(proposal: Proposal) -> str:
     amendment = _amendment(proposal)
     if (
@@ -110,7 +100,7 @@ def _amendment_blocker(proposal: Proposal) -> str:
         return "A decision kind with this key was added after this amendment was proposed; amend that one instead."
     if amendment.target == Amendment.Target.DECISION_KIND and amendment.decision_kind_id is None:
         return "The decision kind it changed no longer exists."
-    if amendment.is_stale or _revision_now(amendment) != amendment.base_revision:
+    if amendment.is_stale or revision_now(amendment) != amendment.base_revision:
         return (
             "What it changes was changed by another amendment after this one was drafted"
             + (f" ({amendment.stale_because})" if amendment.stale_because else "")

@@ -26,7 +26,7 @@ from accord.governance.dependence import Dependence, majority_dependence, quorum
 from accord.governance.numbers import parse_fraction
 from accord.ids import existing_id
 
-from .actions import constitution_of
+from .actions import constitution_of, current_versions
 from .models import (
     Admission,
     Agreement,
@@ -65,18 +65,11 @@ class AgreementRow:
     open_amendments: int = 0
 
 
-def _current_versions(agreements: list[Agreement]) -> dict[int, AgreementVersion]:
-    latest: dict[int, AgreementVersion] = {}
-    for version in AgreementVersion.objects.filter(agreement__in=agreements).order_by("agreement_id", "number"):
-        latest[version.agreement_id] = version
-    return latest
-
-
 def agreement_rows(coalition: Coalition, *, only: tuple[str, ...] | None = None) -> list[AgreementRow]:
     agreements = list(Agreement.objects.filter(coalition=coalition))
     if only is not None:
         agreements = [agreement for agreement in agreements if agreement.key in only]
-    latest = _current_versions(agreements)
+    latest = current_versions(agreements)
     open_counts = dict(
         Amendment.objects.filter(coalition=coalition, agreement__in=agreements, proposal__status=Status.OPEN)
         .values_list("agreement_id")

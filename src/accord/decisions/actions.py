@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -33,7 +33,8 @@ from accord.governance import (
 )
 from accord.governance import Stance as KernelStance
 from accord.governance.numbers import check_weight, parse_fraction, show_exact
-from accord.text import clean_text
+from accord.moments import aware_utc
+from accord.text import clean_text, clean_title
 
 from . import queries, spokescouncil, tasks
 from .defaults import DEFAULT_KINDS
@@ -114,14 +115,8 @@ def _rule(data: Any, *, field: str = "rule") -> Rule:
 
 
 def _moment(value: Any, *, field: str, label: str) -> datetime:
-    if not isinstance(value, datetime):
-        raise Invalid(f"Give {label} as a date and time.", field=field)
-    if timezone.is_naive(value):
-        raise Invalid(f"Give {label} with its time zone.", field=field)
-    try:
-        return value.astimezone(UTC)  # the audit summary says "UTC": it must be
-    except OverflowError:
-        raise Invalid(f"Give {label} within the next year.", field=field) from None
+    # In UTC, since the audit summary says "UTC".
+    return aware_utc(value, field=field, label=label, too_far="within the next year")
 
 
 def _window(opens_at: Any, closes_at: Any, *, now: datetime) -> tuple[datetime, datetime]:
@@ -645,9 +640,11 @@ def put_to_decision(
         raise Invalid("Choose a decision kind of this coalition.", field="kind")
     if effect and effect not in _EFFECTS:
         raise ValueError(f"No effect named {effect!r} is registered.")
-    title = clean_text(title, field="title", label="a title", max_length=TITLE_MAX)
-    if "\n" in title or "\r" in title:
-        raise Invalid("Keep the title on one line; the text below it can be as long as you need.", field="title")
+    title = clean_title(
+        title,
+        max_length=TITLE_MAX,
+        one_line="Keep the title on one line; the text below it can be as long as you need.",
+    )
     # A founding decision or an amendment carries whole agreements (each up to TEXT_MAX) with their context.
     text = clean_text(text, field="text", label="the proposal's text", max_length=TEXT_MAX * 20 if effect else TEXT_MAX)
     parsed = _rule(kind.rule if rule is None else rule, field="kind")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,7 +25,8 @@ from accord.coalitions.models import Coalition, MemberGroup, Person
 from accord.coalitions.permissions import Actor, Role, Standing
 from accord.decisions.models import Proposal
 from accord.errors import Conflict, Invalid, NotAllowed, NotSignedIn
-from accord.text import clean_text
+from accord.moments import aware_utc
+from accord.text import clean_text, clean_title
 
 from . import tasks
 from .models import (
@@ -77,21 +78,11 @@ def _audit(
 
 
 def _title(value: Any, *, field: str = "title", label: str = "a title") -> str:
-    title = clean_text(value, field=field, label=label, max_length=TITLE_MAX)
-    if "\n" in title or "\r" in title:
-        raise Invalid("Keep the title on one line.", field=field)
-    return title
+    return clean_title(value, field=field, label=label, max_length=TITLE_MAX)
 
 
 def _moment(value: Any, *, field: str, label: str) -> datetime:
-    if not isinstance(value, datetime):
-        raise Invalid(f"Give {label} as a date and time.", field=field)
-    if timezone.is_naive(value):
-        raise Invalid(f"Give {label} with its time zone.", field=field)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise Invalid(f"Give {label} within the next three years.", field=field) from None
+    return aware_utc(value, field=field, label=label, too_far="within the next three years")
 
 
 def _window(starts_at: Any, ends_at: Any, *, now: datetime) -> tuple[datetime, datetime]:
