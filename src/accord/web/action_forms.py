@@ -13,7 +13,12 @@ Result = TypeVar("Result")
 
 
 def show_error(form: forms.Form, error: ActionError) -> None:
-    """Put the action's message on the field it names (mapping dotted API names like `answers.0`), else on top."""
+    """Put the action's message on the field it names (mapping dotted API names like `answers.0`), else on top.
+    A form with `place_error` (decision_forms.PlacesErrors) says itself which of its fields that is."""
+    place = getattr(form, "place_error", None)
+    if place is not None:
+        form.add_error(*place(error))
+        return
     field = (error.field or "").replace(".", "_")
     if field in form.fields:
         form.add_error(field, error.message)

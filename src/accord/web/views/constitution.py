@@ -33,6 +33,7 @@ from accord.decisions import queries as decision_queries
 from accord.decisions.models import Proposal, Status
 from accord.errors import ActionError, NotAllowed, NotFound
 
+from ..action_forms import attempt
 from ..constitution_forms import (
     AgreementChangeForm,
     AgreementTextForm,
@@ -50,7 +51,6 @@ from ..constitution_forms import (
 )
 from ..context import coalition_context
 from ..decision_forms import DecisionKindForm, kind_rule_words
-from .decisions import attempt
 
 PER_PAGE = 50
 AMENDMENT_TABS = [("open", "Open"), ("past", "Decided and withdrawn")]

@@ -24,10 +24,10 @@ from accord.decisions.permissions import may_edit_decision_kinds
 from accord.errors import ActionError, NotAllowed
 from accord.governance import GovernanceError
 
+from ..action_forms import attempt
 from ..context import coalition_context
 from ..decision_forms import EXAMPLE_BALLOTS, AgreedWeightForm, DecisionKindForm, SimulatorForm, kind_rule_words
 from ..decision_words import condition_words
-from .decisions import attempt
 
 PER_PAGE = 50
 PAST_PROPOSALS = 100

@@ -28,9 +28,10 @@ from accord.decisions.permissions import (
     may_withdraw,
     why_not_eligible,
 )
-from accord.errors import ActionError, Conflict, NotAllowed
+from accord.errors import Conflict, NotAllowed
 from accord.governance import describe_rule, percent
 
+from ..action_forms import attempt
 from ..context import coalition_context
 from ..decision_forms import NextRoundForm, ProposalForm, StanceForm, WithdrawForm, kind_rule_words, unit_key_from
 from ..decision_words import condition_words, count_rows, hidden_words, lower_first, stance_of, status_words
@@ -38,18 +39,6 @@ from ..decision_words import condition_words, count_rows, hidden_words, lower_fi
 PER_PAGE = 50
 AWAITING_SHOWN = 20
 STATUS_TABS = [("", "All"), ("open", "Open"), ("closed", "Closed")]
-
-
-def attempt(form: Any, action: Any, /, **arguments: Any) -> Any:
-    """Run the action; a refusal about the input goes beside the field the form's `place_error` names."""
-    try:
-        return action(**arguments)
-    except ActionError as error:
-        if error.status not in (422, 400, 409):
-            raise
-        field, message = form.place_error(error)
-        form.add_error(field, message)
-        return None
 
 
 def _status(form: Any) -> int:

@@ -28,9 +28,9 @@ from accord.meetings import actions, queries
 from accord.meetings.models import AgendaItem, Meeting
 from accord.meetings.permissions import may_take_notes
 
+from ..action_forms import attempt
 from ..context import coalition_context
 from ..notes_forms import AttendanceForm, DecisionForm, NotesForm, TaskForm
-from .decisions import attempt
 
 PROPOSALS_OFFERED = 50
 NOTE_WRITERS_ONLY = "Only the meeting's note-taker, its facilitator or a coordinator can write its notes."

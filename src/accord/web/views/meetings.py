@@ -26,9 +26,9 @@ from accord.meetings.calendar import calendar
 from accord.meetings.models import Meeting, MeetingRole
 from accord.meetings.permissions import may_organise
 
+from ..action_forms import attempt
 from ..context import coalition_context
 from ..meeting_forms import AgendaItemForm, ArrangeForm, CancelForm, MeetingForm, ReplyForm, RoleForm
-from .decisions import attempt
 
 PAST_PER_PAGE = 30
 REPLY_WORDS = {"yes": "you are coming", "maybe": "you may come", "no": "you cannot come"}

@@ -31,7 +31,6 @@ from accord.errors import NotAllowed
 from accord.web.action_forms import attempt
 from accord.web.context import coalition_context
 from accord.web.membership_forms import ApplicationForm, AskToLeaveForm, InvitationForm, ReasonForm
-from accord.web.views.decisions import attempt as attempt_placing
 
 PER_PAGE = 50
 STATUS_TABS = [
@@ -507,7 +506,7 @@ def ask_to_leave(request: HttpRequest, slug: str) -> HttpResponse:
             person = next((p for p in individuals if f"p{p.pk}" == member), None)
             rests_on = next(row.agreement for row in agreements if str(row.agreement.pk) == data["rests_on"])
             subject = member_group.name if member_group is not None else person.name  # type: ignore[union-attr]
-            request_made = attempt_placing(
+            request_made = attempt(
                 form,
                 agreement_actions.ask_member_to_leave,
                 actor=request.user,

@@ -17,7 +17,12 @@ from django.utils import timezone
 from accord.coalitions import queries as coalition_queries
 from accord.decisions import actions, group_rules, queries, spokescouncil
 from accord.decisions.models import SpokesPosition
-from accord.decisions.permissions import may_set_group_rule, may_settle_group_position, may_start_next_round
+from accord.decisions.permissions import (
+    may_manage_proposal,
+    may_set_group_rule,
+    may_settle_group_position,
+    may_start_next_round,
+)
 from accord.errors import ActionError, Invalid, NotAllowed
 from accord.governance import describe_rule, parse_rule
 
@@ -135,7 +140,8 @@ def spokescouncil_page(request: HttpRequest, slug: str, proposal_id: int) -> Htt
         "may_send_back": may_start_next_round(standing, found) and not actions.final_when_failed(found),
         "may_close_early": found.is_open
         and view.responded >= view.round.eligible_count
-        and (view.may_facilitate or found.author_id == getattr(standing.person, "pk", None)),
+        # Whom the action allows: facilitators, the proposer and coordinators.
+        and (view.may_facilitate or may_manage_proposal(standing, found)),
         "next_rule_words": describe_rule(view.rule.applied(found.round_number)[0]),
         "next_uses_fallback": view.rule.applied(found.round_number)[1] > 0,
         "rule_words": describe_rule(view.applied),
