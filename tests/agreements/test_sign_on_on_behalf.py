@@ -107,10 +107,11 @@ def test_only_a_coordinator_records_on_a_members_behalf(adopted: World, who: str
     for unit in ({"member_group": group}, {"person": person}):
         with pytest.raises(NotAllowed) as refused:
             actions.sign_on(actor=getattr(world, who), coalition=world.coalition, on_behalf=True, **unit)
-        if who not in ("outsider", "former"):
-            assert refused.value.message == (
-                "Only a coordinator can record that a member confirmed the agreements on their behalf."
-            )
+        assert refused.value.message == (
+            "Only members of this coalition can sign on to its agreements."
+            if who in ("outsider", "former")
+            else "Only a coordinator can record that a member confirmed the agreements on their behalf."
+        )
     assert snapshot() == before
     assert not SignOn.objects.filter(coalition=world.coalition, on_behalf=True).exists()
 
@@ -129,6 +130,12 @@ def test_someone_else_is_signed_for_only_on_their_behalf(adopted: World) -> None
     assert snapshot() == before
 
 
+NOT_AN_INDIVIDUAL = (
+    "Choose a current individual member of this coalition; someone who belongs through a member group confirms "
+    "with their group."
+)
+
+
 def test_recording_names_a_current_member_of_this_coalition(adopted: World) -> None:
     world = adopted
     group, person = wardens(world), joan(world)
@@ -137,17 +144,19 @@ def test_recording_names_a_current_member_of_this_coalition(adopted: World) -> N
     before = snapshot()
     cases = [
         ({"member_group": world.elsewhere_group}, "member_group", "Choose a current member group of this coalition."),
-        ({"person": mo}, "person", None),
-        ({"person": fred}, "person", None),
-        ({"member_group": group, "person": person}, "member_group", None),
+        ({"person": mo}, "person", NOT_AN_INDIVIDUAL),
+        ({"person": fred}, "person", NOT_AN_INDIVIDUAL),
+        (
+            {"member_group": group, "person": person},
+            "member_group",
+            "Name one member: a member group or an individual member, not both.",
+        ),
         ({}, "member_group", "Name the member who confirmed: a member group or an individual member."),
     ]
     for unit, field, message in cases:
         with pytest.raises(Invalid) as refused:
             actions.sign_on(actor=world.coordinator, coalition=world.coalition, on_behalf=True, **unit)
-        assert refused.value.field == field, unit
-        if message:
-            assert refused.value.message == message
+        assert (refused.value.field, refused.value.message) == (field, message), unit
     assert snapshot() == before
 
 

@@ -121,6 +121,7 @@ def test_organisers_see_needs_summed_up_without_names(world: World) -> None:
     reply_all(world, meeting)
     summary = queries.needs_summary(world.member, meeting)  # the creator organises it
     assert summary == NeedsSummary(
+        shown=True,
         coming=2,
         maybe=1,
         not_coming=1,

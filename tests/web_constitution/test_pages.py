@@ -88,7 +88,12 @@ def test_the_adopted_constitution_shows_versions_rules_terms_and_amend_links(ado
 def test_dependence_warnings_are_a_marked_list(adopted, client_for) -> None:
     page = text_of(client_for(adopted.member).get(url(adopted)))
     assert "Warning: the coalition depends on a single member" in page
-    assert "Ana" in page.split('id="dependence"')[1].split("</section>")[0]  # the only coordinator
+    section = page.split('id="dependence"')[1].split("</section>")[0]
+    assert '<ul class="dependence-list">' in section
+    assert (
+        "<li>Ana is the only coordinator: if they leave or step back, no one can do what a coordinator does.</li>"
+        in section
+    )
 
 
 # --- the draft and the founding decision ---------------------------------------------------------------------

@@ -143,3 +143,16 @@ def test_group_rule_page_and_member_views(world: World) -> None:
     assert settled.status_code == 302
     stance = Stance.objects.get(round__proposal=proposal)
     assert (stance.spokes_position, stance.reason, stance.recorded_by.name) == ("block", "Unsafe.", "Dev")
+
+
+def test_the_close_early_button_shows_to_whoever_the_action_lets_close_the_round(world: World) -> None:
+    proposal = spokes(world)  # proposed by Mo; Ana coordinates; Fay is neither
+    button = "Every group has responded: close the round now"
+    actions.record_stance(actor=world.delegate, proposal=proposal, spokes_position="agree")
+    assert button not in client(world.coordinator).get(page(world, proposal)).content.decode()  # not everyone yet
+    actions.record_stance(actor=world.other_delegate, proposal=proposal, spokes_position="agree")
+    shown = {
+        name: button in client(user).get(page(world, proposal)).content.decode()
+        for name, user in (("coordinator", world.coordinator), ("proposer", world.member), ("other", world.facilitator))
+    }
+    assert shown == {"coordinator": True, "proposer": True, "other": False}

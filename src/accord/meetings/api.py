@@ -473,7 +473,7 @@ def get_meeting_needs(request: HttpRequest, slug: str, meeting_id: Id) -> dict[s
         "coming": summary.coming,
         "maybe": summary.maybe,
         "not_coming": summary.not_coming,
-        "needs_shown": may_organise(coalition_queries.standing(request.auth, meeting.coalition), meeting),
+        "needs_shown": summary.shown,
         "children": summary.children,
         "families": summary.families,
         "travel_cost": summary.travel_cost,
@@ -878,7 +878,7 @@ def create_task(request: HttpRequest, slug: str, payload: TaskCreateIn) -> dict[
     description="One task: who owns it, when it is due, whether it is overdue, and how it was done.",
 )
 def get_task(request: HttpRequest, slug: str, task_id: Id) -> dict[str, Any]:
-    return _task_out(_full_task(_task(request, slug, task_id)))
+    return _task_out(_task(request, slug, task_id))  # the scoped read already joins what the output shows
 
 
 @router.post(

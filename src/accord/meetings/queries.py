@@ -129,6 +129,7 @@ def my_reply(actor: Actor, found: Meeting) -> Reply | None:
 class NeedsSummary:
     """What the organisers must arrange, with no one named."""
 
+    shown: bool = False  # whether the needs below were filled in (for organisers)
     coming: int = 0
     maybe: int = 0
     not_coming: int = 0
@@ -152,7 +153,7 @@ def needs_summary(actor: Actor, found: Meeting) -> NeedsSummary:
     standing = _member(actor, found.coalition)
     summary = NeedsSummary()
     languages: Counter[str] = Counter()
-    show_needs = may_organise(standing, found)
+    show_needs = summary.shown = may_organise(standing, found)
     for reply in Reply.objects.filter(meeting=found):
         if reply.answer == Reply.Answer.YES:
             summary.coming += 1
@@ -287,7 +288,7 @@ def task(actor: Actor, coalition: Coalition, task_id: Any) -> Task:
     _member(actor, coalition)
     found = (
         Task.objects.filter(coalition=coalition, pk=_id(task_id))
-        .select_related("owner_person", "owner_group", "meeting")
+        .select_related("owner_person", "owner_group", "meeting", "done_by")
         .first()
     )
     if found is None:
