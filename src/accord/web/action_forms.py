@@ -39,3 +39,8 @@ def attempt(form: forms.Form, action: Callable[..., Result], /, **arguments: Any
             show_error(form, error)
             return None
         raise
+
+
+def form_status(*forms: Any) -> int:
+    """422 when a form comes back with errors (what to change is beside each field), else 200."""
+    return 422 if any(form is not None and form.is_bound and form.errors for form in forms) else 200

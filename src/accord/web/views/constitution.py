@@ -33,7 +33,7 @@ from accord.decisions import queries as decision_queries
 from accord.decisions.models import Proposal, Status
 from accord.errors import ActionError, NotAllowed, NotFound
 
-from ..action_forms import attempt
+from ..action_forms import attempt, form_status
 from ..constitution_forms import (
     AgreementChangeForm,
     AgreementTextForm,
@@ -62,8 +62,7 @@ def _number(value: Any) -> int:
     return int(text) if text.isascii() and text.isdecimal() and 0 < len(text) < 19 and int(text) > 0 else 0
 
 
-def _status(*forms: Any) -> int:
-    return 422 if any(form is not None and form.is_bound and form.errors for form in forms) else 200
+_status = form_status
 
 
 def _conflict_message(request: HttpRequest, error: ActionError) -> None:

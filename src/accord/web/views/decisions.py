@@ -31,7 +31,7 @@ from accord.decisions.permissions import (
 from accord.errors import Conflict, NotAllowed
 from accord.governance import describe_rule, percent
 
-from ..action_forms import attempt
+from ..action_forms import attempt, form_status
 from ..context import coalition_context
 from ..decision_forms import NextRoundForm, ProposalForm, StanceForm, WithdrawForm, kind_rule_words, unit_key_from
 from ..decision_words import condition_words, count_rows, hidden_words, lower_first, stance_of, status_words
@@ -41,8 +41,7 @@ AWAITING_SHOWN = 20
 STATUS_TABS = [("", "All"), ("open", "Open"), ("closed", "Closed")]
 
 
-def _status(form: Any) -> int:
-    return 422 if form is not None and form.errors else 200
+_status = form_status
 
 
 # --- the list ----------------------------------------------------------------------------------------------------------

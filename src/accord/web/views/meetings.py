@@ -26,7 +26,7 @@ from accord.meetings.calendar import calendar
 from accord.meetings.models import Meeting, MeetingRole
 from accord.meetings.permissions import may_organise
 
-from ..action_forms import attempt
+from ..action_forms import attempt, form_status
 from ..context import coalition_context
 from ..meeting_forms import AgendaItemForm, ArrangeForm, CancelForm, MeetingForm, ReplyForm, RoleForm
 
@@ -34,8 +34,7 @@ PAST_PER_PAGE = 30
 REPLY_WORDS = {"yes": "you are coming", "maybe": "you may come", "no": "you cannot come"}
 
 
-def _status(*forms: Any) -> int:
-    return 422 if any(form is not None and form.is_bound and form.errors for form in forms) else 200
+_status = form_status
 
 
 # --- the list, with calendar feeds -----------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from accord.coalitions.permissions import may_act_for_group, may_end_affiliation
 from accord.decisions import queries as decision_queries
 from accord.decisions.models import DecisionKind, Status
 from accord.errors import NotAllowed
-from accord.web.action_forms import attempt
+from accord.web.action_forms import attempt, form_status
 from accord.web.context import coalition_context
 from accord.web.membership_forms import ApplicationForm, AskToLeaveForm, InvitationForm, ReasonForm
 
@@ -49,9 +49,7 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
         return None
 
 
-def _status(form: forms.Form | None) -> int:
-    """422 when the form comes back with errors (what to change is beside each field), like every page's forms."""
-    return 422 if form is not None and form.errors else 200
+_status = form_status
 
 
 # --- applying to join --------------------------------------------------------------------------------------
