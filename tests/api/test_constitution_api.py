@@ -908,3 +908,38 @@ def test_a_huge_body_is_refused(adopted, api):
     assert response.status_code in (413, 422)
     assert response.json()["code"] in ("too_large", "invalid")
     assert constitution_snapshot() == before
+
+
+def test_the_constitution_costs_the_same_queries_however_many_amendments_are_open(adopted, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = adopted
+    member = api(world.member)
+    unity = Agreement.objects.get(coalition=world.coalition, key="unity_statement")
+
+    def amend(text: str) -> None:
+        agreement_actions.propose_amendment(
+            actor=world.member,
+            coalition=world.coalition,
+            target="agreement",
+            agreement=unity,
+            change={"text": text},
+            title=f"Unity: {text}",
+            closes_at=timezone.now() + timedelta(days=3),
+        )
+
+    def queries_for_the_page() -> tuple[int, list[list[int]]]:
+        member.get(path(world, "/constitution"))  # first: writes that happen once (a token's last use) are done
+        with CaptureQueriesContext(connection) as captured:
+            body = member.get(path(world, "/constitution")).json()
+        return len(captured), [row["conflicts"] for row in body["open_amendments"]]
+
+    amend("First.")
+    once, conflicts = queries_for_the_page()
+    assert conflicts == [[]]
+    amend("Second.")
+    amend("Third.")
+    thrice, conflicts = queries_for_the_page()
+    assert thrice == once
+    assert [len(row) for row in conflicts] == [2, 2, 2]  # each conflicts with the two others

@@ -134,9 +134,15 @@ def _kind_out(kind: DecisionKind) -> dict[str, Any]:
     }
 
 
-def _amendment_out(amendment: Amendment) -> dict[str, Any]:
+def _amendment_out(amendment: Amendment, *, open_ones: list[Amendment] | None = None) -> dict[str, Any]:
+    """`open_ones`: every open amendment of the coalition, when the caller has them, so conflicts cost no query."""
     proposal = amendment.proposal
-    conflicts = [] if amendment.applied_at else queries.conflicting_amendments(amendment)
+    if amendment.applied_at:
+        conflicts: list[Amendment] = []
+    elif open_ones is not None:
+        conflicts = [o for o in open_ones if o.target_key == amendment.target_key and o.pk != amendment.pk]
+    else:
+        conflicts = queries.conflicting_amendments(amendment)
     return {
         "id": amendment.pk,
         "title": proposal.title,
@@ -354,7 +360,9 @@ def get_constitution(request: HttpRequest, slug: str) -> dict[str, Any]:
             {"member_group": _group_ref(groups[group_id]), "weight": weight}
             for group_id, weight in sorted(view.weights.items(), key=lambda item: groups[item[0]].name)
         ],
-        "open_amendments": [_amendment_out(amendment) for amendment in view.open_amendments],
+        "open_amendments": [
+            _amendment_out(amendment, open_ones=view.open_amendments) for amendment in view.open_amendments
+        ],
         "dependence": [
             {"kind": warning.kind, "subject": warning.subject, "message": warning.message}
             for warning in view.dependence

@@ -189,7 +189,7 @@ def open_amendments(coalition: Coalition) -> QuerySet[Amendment]:
     return (
         Amendment.objects.filter(coalition=coalition, proposal__status__in=[Status.OPEN, Status.NOT_APPLIED])
         .filter(applied_at__isnull=True)
-        .select_related("proposal", "agreement", "decision_kind", "member_group")
+        .select_related("proposal", "proposal__author", "agreement", "decision_kind", "member_group")
         .order_by("-proposal__created_at", "-id")
     )
 
